@@ -1,0 +1,31 @@
+# Two commands do all set-up:  `make lab` (open the lessons)  and  `make test` (run every test).
+# Each creates .venv from requirements.txt the first time, and again when that file changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# nbval runs every notebook under notebooks/ in a kernel of this same .venv, failing on any error.
+PYTEST_ARGS ?=
+
+.PHONY: lab test bench venv clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# JupyterLab on localhost only, with token authentication left on (the URL it prints holds the token).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=300 -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
