@@ -1,0 +1,61 @@
+"""Small synthetic data sets, made on the spot from a seed (nothing is downloaded).
+
+Each function returns NumPy arrays and draws from its own ``np.random.default_rng(seed)``,
+so the same call gives the same data on every machine and in every run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import checks
+
+
+def _count(n, fn: str, least: int = 1) -> int:
+    if not isinstance(n, (int, np.integer)) or n < least:
+        raise ValueError(f"{fn}: n must be a whole number of samples >= {least}, but got {n!r}.")
+    return int(n)
+
+
+def linear_regression(n: int = 40, w: float = 2.0, b: float = -1.0, noise: float = 1.0,
+                      x_range: tuple[float, float] = (-3.0, 3.0), seed: int = 0):
+    """Points ``y = w x + b + noise * eps`` with ``eps ~ N(0, 1)`` and ``x`` uniform in ``x_range``.
+
+    Returns ``(x, y)``, both of shape ``(n,)``: the flat shape ``nn.MSELoss`` expects for one
+    output per sample once the model's ``(n, 1)`` output is squeezed.
+    """  # fmt: skip
+    n = _count(n, "linear_regression", least=2)
+    if noise < 0:
+        raise ValueError(f"linear_regression: noise is a standard deviation and must be >= 0, got {noise}.")
+    lo, hi = x_range
+    if not lo < hi:
+        raise ValueError(f"linear_regression: x_range must be (low, high) with low < high, got {x_range}.")
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(lo, hi, size=n))
+    return x, w * x + b + noise * rng.normal(size=n)
+
+
+def with_outlier(x, y, index: int = -1, shift: float = 10.0):
+    """A copy of ``y`` with one point moved by ``shift`` (the outlier); ``x`` unchanged."""
+    x = checks.as_float_array(x, "x", "with_outlier")
+    y = checks.as_float_array(y, "y", "with_outlier")
+    checks.check_same_shape(x, y, ("x", "y"), "with_outlier")
+    if not -y.size <= index < y.size:
+        raise ValueError(f"with_outlier: index {index} is outside 0..{y.size - 1}.")
+    moved = y.copy()
+    moved[index] += shift
+    return x, moved
+
+
+def two_blobs(n: int = 100, distance: float = 3.0, spread: float = 1.0, seed: int = 0):
+    """Two Gaussian clouds in 2-D for binary classification.
+
+    Returns ``(X, y)`` with ``X`` of shape ``(n, 2)`` and labels ``y`` in {0, 1} of shape ``(n,)``;
+    the class means sit at ``-/+ distance / 2`` along the diagonal. For a hinge loss map the labels
+    with ``2 * y - 1``.
+    """
+    n = _count(n, "two_blobs", least=2)
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    centre = (y[:, None] - 0.5) * distance / np.sqrt(2.0) * np.ones((1, 2))
+    return centre + spread * rng.normal(size=(n, 2)), y

@@ -1,0 +1,158 @@
+"""Self-check exercises: ``check(answer)``, ``hint()`` and ``solution()``, after Kaggle's learntools.
+
+An :class:`Exercise` runs the student's function (or value) on ordinary and edge cases and
+compares it with a reference. When it is wrong, the feedback says *how*: no return value, the
+wrong shape, off by a factor (sum instead of mean, a missing 2), the sign flipped, NaN on
+large input, or a typical mistake the exercise knows by name.
+
+Each lesson's exercises live in a module named for the lesson: ``lossviz.exercises.mse``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+
+@dataclass
+class Feedback:
+    """The verdict of ``check``: ``passed`` and a message written for the student."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _repr_markdown_(self) -> str:
+        icon = "✅ **Correct.**" if self.passed else "❌ **Not yet.**"
+        return f"{icon} {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{'Correct' if self.passed else 'Not yet'}: {self.message}"
+
+
+@dataclass
+class Exercise:
+    """One exercise.
+
+    ``reference(*case)`` gives the right answer for each input ``case`` in ``cases``
+    (for a value exercise, ``cases`` is ``[()]`` and the answer is compared with ``reference()``).
+    ``mistakes`` maps a typical wrong function to the feedback it deserves; it is tried first,
+    so a student who computes RMSE is told "that is RMSE", not just "wrong number".
+    """
+
+    title: str
+    reference: Callable
+    cases: list[tuple]
+    hint_text: str
+    solution_code: str
+    mistakes: list[tuple[Callable, str]] = field(default_factory=list)
+    rtol: float = 1e-6
+
+    # -- what the student calls
+    def check(self, answer: Any) -> Feedback:
+        if answer is None or answer is Ellipsis:
+            return Feedback(False, "There is no answer yet: replace the `...` with your code.")
+        if callable(answer):
+            return self._check_function(answer)
+        return self._check_value(answer)
+
+    def hint(self):
+        from IPython.display import Markdown
+
+        return Markdown(f"💡 **Hint.** {self.hint_text}")
+
+    def solution(self):
+        from IPython.display import Markdown
+
+        return Markdown(f"**Solution.**\n\n```python\n{self.solution_code.strip()}\n```")
+
+    # -- how it checks
+    def _check_value(self, answer) -> Feedback:
+        verdict = self._compare(self.reference(), answer, None)
+        return Feedback(True, "That is the right value.") if verdict is None else verdict
+
+    def _check_function(self, fn: Callable) -> Feedback:
+        for case in self.cases:
+            want = self.reference(*case)
+            try:
+                got = fn(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case))
+            except Exception as err:  # the student's code may raise anything; report it readably
+                where = traceback.extract_tb(err.__traceback__)[-1]
+                return Feedback(False, f"Your function raised `{type(err).__name__}: {err}` "
+                                f"(line {where.lineno}) on input {_describe(case)}.")  # fmt: skip
+            verdict = self._compare(want, got, case, fn)
+            if verdict is not None:
+                return verdict
+        return Feedback(True, f"Your function matches the reference on all {len(self.cases)} test inputs.")
+
+    def _compare(self, want, got, case, fn=None) -> Feedback | None:
+        on = f" on input {_describe(case)}" if case else ""
+        if got is None:
+            return Feedback(False, f"Your function returned `None`{on}: did you forget `return`?")
+        if got is Ellipsis:
+            return Feedback(False, "Your function still returns `...`: replace it with your code.")
+        try:
+            if isinstance(got, (str, bytes)):
+                raise TypeError("text is not a number")
+            got_arr = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            return Feedback(False, f"Expected a number or an array, but got {type(got).__name__}{on}.")
+        want_arr = np.asarray(want, dtype=np.float64)
+        if got_arr.shape != want_arr.shape:
+            expected = "a single number" if want_arr.ndim == 0 else f"shape {want_arr.shape}"
+            extra = " Did you forget to average (or sum) over the samples?" if want_arr.ndim == 0 else ""
+            return Feedback(False, f"Your answer has shape {got_arr.shape} but should be {expected}{on}.{extra}")
+        if np.allclose(got_arr, want_arr, rtol=self.rtol, atol=1e-12):
+            return None
+        if np.all(np.isfinite(want_arr)) and not np.all(np.isfinite(got_arr)):
+            return Feedback(False, f"Your answer holds NaN or inf{on}, where the right answer is finite. "
+                            "With large inputs, exp() overflows: use a numerically stable form.")  # fmt: skip
+        if fn is not None:
+            for wrong, message in self.mistakes:
+                try:
+                    if np.allclose(got_arr, np.asarray(wrong(*case), float), rtol=self.rtol, atol=1e-12):
+                        return Feedback(False, message)
+                except Exception:  # a mistake that does not apply to this input
+                    pass
+        return Feedback(False, _factor_message(want_arr, got_arr, case) + on + ".")
+
+
+def _factor_message(want: np.ndarray, got: np.ndarray, case) -> str:
+    """Name a constant factor between the answer and the truth, if there is one."""
+    nonzero = np.abs(want) > 1e-12
+    if np.any(nonzero):
+        ratios = got[nonzero] / want[nonzero]
+        if np.allclose(ratios, ratios.flat[0], rtol=1e-6):
+            r = float(ratios.flat[0])
+            n = _sample_count(case)
+            for factor, text in [
+                (-1.0, "the sign is flipped"),
+                (2.0, "twice the right answer: is there an extra factor of 2?"),
+                (0.5, "half the right answer: is a factor of 2 missing?"),
+                (n, f"{n:g} times too large: that is a sum over the {n:g} samples, not a mean"),
+                (1 / n if n else None, f"{n:g} times too small: divided by the number of samples once too often"),
+            ]:
+                if factor is not None and np.isclose(r, factor, rtol=1e-6):
+                    return f"Your answer is {text}"
+            return f"Your answer is {r:.4g} times the right one"
+    return f"Expected {_short(want)} but got {_short(got)}"
+
+
+def _sample_count(case) -> float:
+    for arg in case or ():
+        if isinstance(arg, np.ndarray) and arg.ndim >= 1:
+            return float(arg.shape[0])
+    return float("nan")
+
+
+def _short(a) -> str:
+    return np.array2string(np.asarray(a), precision=4, threshold=6)
+
+
+def _describe(case) -> str:
+    return ", ".join(_short(a) if isinstance(a, np.ndarray) else repr(a) for a in case)

@@ -1,0 +1,93 @@
+"""Figures for the lessons: built once, with handles to the artists that move.
+
+Nothing here imports ipywidgets; ``widgets.py`` wires sliders to these figures.
+Colours come from the Okabe-Ito palette, which stays distinguishable for colour-blind readers
+and on a washed-out projector.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+# Okabe & Ito (2008), "Color Universal Design".
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+# One colour per loss, the same in every lesson, so a student learns them once.
+LOSS_COLOURS = {
+    "mse": PALETTE["blue"],
+    "mae": PALETTE["orange"],
+    "huber": PALETTE["green"],
+    "cross_entropy": PALETTE["vermillion"],
+    "hinge": PALETTE["purple"],
+}
+
+
+def backend_kind() -> str:
+    """'ipympl' (``%matplotlib widget``), 'inline' (``%matplotlib inline``) or 'headless' (Agg)."""
+    backend = matplotlib.get_backend().lower()
+    if "ipympl" in backend or "widget" in backend or "nbagg" in backend:
+        return "ipympl"
+    if "inline" in backend:
+        return "inline"
+    return "headless"
+
+
+def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0):
+    """A figure with ``ncols`` axes side by side that is *not* shown automatically.
+
+    Under ipympl the figure needs pyplot's canvas widget; elsewhere a bare ``Figure`` is used so
+    it is neither shown twice by the inline backend nor kept alive by pyplot.
+    """
+    if backend_kind() == "ipympl":
+        with plt.ioff():
+            fig = plt.figure(figsize=(width, height))
+        fig.canvas.header_visible = False
+        fig.canvas.toolbar_visible = False
+        fig.canvas.resizable = False
+    else:
+        fig = Figure(figsize=(width, height))
+        FigureCanvasAgg(fig)  # a canvas that really renders, so headless updates can be timed
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    fig.set_layout_engine("constrained")
+    return fig, list(axes)
+
+
+def label(ax, title: str, xlabel: str, ylabel: str) -> None:
+    """Every figure says what it shows: a title and both axes labelled (with units where any)."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+
+
+def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str = "viridis"):
+    """A loss surface drawn once: shaded image, labelled contour lines, and a colour bar.
+
+    The colour is ``log(1 + L)`` so the valley stays visible next to steep walls; the contour
+    lines are labelled with the loss itself.
+    """
+    extent = (w_values[0], w_values[-1], b_values[0], b_values[-1])
+    image = ax.imshow(np.log1p(surface), origin="lower", extent=extent, aspect="auto", cmap=cmap)
+    contour_levels = np.quantile(surface, np.linspace(0.02, 0.9, levels))
+    lines = ax.contour(w_values, b_values, surface, levels=np.unique(contour_levels),
+                       colors="white", linewidths=0.7, alpha=0.8)  # fmt: skip
+    ax.clabel(lines, fontsize=7, fmt="%.3g")
+    ax.figure.colorbar(image, ax=ax, label="log(1 + loss)")
+    return image
+
+
+def residual_segments(x, pred, y) -> np.ndarray:
+    """Vertical segments from each prediction to its target, for a ``LineCollection``."""
+    return np.stack([np.column_stack([x, pred]), np.column_stack([x, y])], axis=1)

@@ -1,0 +1,47 @@
+"""The synthetic data sets: the stated shapes, the same numbers from the same seed."""
+
+import numpy as np
+import pytest
+
+from lossviz import data
+
+
+def test_linear_regression_shapes_and_truth():
+    x, y = data.linear_regression(n=2000, w=2.0, b=-1.0, noise=0.5, seed=0)
+    assert x.shape == y.shape == (2000,)
+    assert np.all(np.diff(x) >= 0)  # sorted, so lines draw left to right
+    w, b = np.polyfit(x, y, 1)
+    assert w == pytest.approx(2.0, abs=0.05) and b == pytest.approx(-1.0, abs=0.05)
+    assert np.std(y - (2 * x - 1)) == pytest.approx(0.5, rel=0.1)
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a, b = data.linear_regression(seed=7), data.linear_regression(seed=7)
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[1], data.linear_regression(seed=8)[1])
+
+
+def test_with_outlier_moves_one_point_and_copies():
+    x, y = data.linear_regression(n=5)
+    x2, y2 = data.with_outlier(x, y, index=2, shift=10.0)
+    assert np.count_nonzero(y2 != y) == 1 and y2[2] == pytest.approx(y[2] + 10)
+    with pytest.raises(ValueError, match="index 9 is outside"):
+        data.with_outlier(x, y, index=9)
+
+
+def test_two_blobs_are_balanced_and_separated():
+    X, y = data.two_blobs(n=400, distance=4.0, seed=0)
+    assert X.shape == (400, 2) and set(np.unique(y)) == {0, 1} and y.sum() == 200
+    gap = X[y == 1].mean(axis=0) - X[y == 0].mean(axis=0)
+    assert np.linalg.norm(gap) == pytest.approx(4.0, rel=0.15)
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"n": 1}, "n must be a whole number"),
+    ({"n": 2.5}, "n must be a whole number"),
+    ({"noise": -1.0}, "noise is a standard deviation"),
+    ({"x_range": (1.0, -1.0)}, "low < high"),
+])  # fmt: skip
+def test_bad_arguments(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        data.linear_regression(**kwargs)
