@@ -27,5 +27,10 @@ test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=300 -p no:cacheprovider $(PYTEST_ARGS)
 
+# Speed and memory, measured beside the naive way; writes benchmarks/RESULTS.md (a few minutes).
+# `make bench BENCH_ARGS=--setup` also times the README's set-up from a clean clone.
+bench: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m benchmarks $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -117,3 +117,28 @@ def test_bad_input_gets_a_clear_message():
         surfaces.best_fit_line([1.0, 1.0, 1.0], [0.0, 1.0, 2.0])
     with pytest.raises(ValueError, match="'mse', 'mae' or 'huber'"):
         surfaces.best_fit_line([1.0, 2.0], [0.0, 1.0], loss="l2")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hinge_sweep_equals_the_direct_computation(seed):
+    X, labels = data.two_blobs(n=60, seed=seed)
+    sign = 2.0 * labels - 1
+    w1, w2 = np.linspace(-3, 3, 31), np.linspace(-2, 4, 23)
+    np.testing.assert_allclose(surfaces.hinge_surface(X, sign, w1, w2),
+                               direct(losses.hinge, X, sign, w1, w2), rtol=1e-10, atol=1e-12)  # fmt: skip
+    x, y = data.linear_regression(n=30, seed=seed)  # 1-D features with a bias column
+    signs = np.where(y > 0, 1.0, -1.0)
+    np.testing.assert_allclose(surfaces.hinge_surface(x, signs, w1, w2),
+                               direct(losses.hinge, x, signs, w1, w2), rtol=1e-10, atol=1e-12)  # fmt: skip
+
+
+def test_hinge_sweep_handles_features_at_zero_and_breakpoints_on_the_grid():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, 0.0], [0.0, 0.0]])
+    sign = np.array([1.0, -1.0, 1.0, -1.0])
+    w = np.linspace(-2, 2, 9)  # includes the breakpoints -1, 1
+    np.testing.assert_allclose(surfaces.hinge_surface(X, sign, w, w), direct(losses.hinge, X, sign, w, w), atol=1e-12)
+
+
+def test_hinge_sweep_refuses_zero_one_labels():
+    with pytest.raises(ValueError, match="2 \\* y - 1"):
+        surfaces.hinge_surface(np.zeros((3, 2)), [0, 1, 1], [0.0], [0.0])
