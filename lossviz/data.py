@@ -47,6 +47,33 @@ def with_outlier(x, y, index: int = -1, shift: float = 10.0):
     return x, moved
 
 
+def blobs(n: int = 150, classes: int = 3, spread: float = 1.0, radius: float = 3.0,
+          proportions=None, seed: int = 0):
+    """Gaussian clouds in 2-D, one per class, their centres evenly spaced on a circle.
+
+    Returns ``(X, y)`` with ``X`` of shape ``(n, 2)`` and integer labels ``y`` in 0..classes-1,
+    the class-index targets ``nn.CrossEntropyLoss`` expects. ``proportions`` (summing to 1)
+    makes the classes imbalanced, e.g. ``(0.95, 0.05)``.
+    """  # fmt: skip
+    n = _count(n, "blobs", least=2)
+    if not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise ValueError(f"blobs: classes must be a whole number >= 2, got {classes!r}.")
+    p = np.full(classes, 1.0 / classes) if proportions is None else np.asarray(proportions, float)
+    if p.shape != (classes,) or np.any(p < 0) or not np.isclose(p.sum(), 1.0):
+        raise ValueError(
+            f"blobs: proportions must be {classes} non-negative numbers summing to 1, got {proportions!r}."
+        )
+    rng = np.random.default_rng(seed)
+    counts = np.floor(p * n).astype(int)
+    counts[np.argmax(p)] += n - counts.sum()  # rounding leftovers go to the largest class
+    y = np.repeat(np.arange(classes), counts)
+    angle = 2 * np.pi * np.arange(classes) / classes + np.pi / 4
+    centres = radius * np.column_stack([np.cos(angle), np.sin(angle)])
+    X = centres[y] + spread * rng.normal(size=(n, 2))
+    order = rng.permutation(n)  # shuffled, so a slice of the data holds every class
+    return X[order], y[order]
+
+
 def two_blobs(n: int = 100, distance: float = 3.0, spread: float = 1.0, seed: int = 0):
     """Two Gaussian clouds in 2-D for binary classification.
 

@@ -45,3 +45,21 @@ def test_two_blobs_are_balanced_and_separated():
 def test_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
         data.linear_regression(**kwargs)
+
+
+def test_blobs_labels_and_proportions():
+    X, y = data.blobs(n=200, classes=4, seed=1)
+    assert X.shape == (200, 2) and y.dtype.kind == "i" and np.bincount(y).tolist() == [50] * 4
+    assert len(set(y[:20].tolist())) >= 3, "shuffled: the first rows already hold most classes"
+    X, y = data.blobs(n=200, classes=2, proportions=(0.95, 0.05), seed=1)
+    assert np.bincount(y).tolist() == [190, 10]
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"classes": 1}, "classes must be a whole number >= 2"),
+    ({"proportions": (0.5, 0.6, -0.1)}, "non-negative numbers summing to 1"),
+    ({"classes": 2, "proportions": (1.0,)}, "2 non-negative numbers"),
+])  # fmt: skip
+def test_blobs_bad_arguments(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        data.blobs(**kwargs)

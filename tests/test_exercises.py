@@ -96,3 +96,78 @@ def test_feedback_renders_for_the_notebook():
 def test_hint_and_solution_are_markdown():
     assert "np.mean" in ex01.implement_mse.hint().data
     assert "```python" in ex01.implement_mse.solution().data
+
+
+# ------------------------------------------------------------------ lessons 02 and 03
+from lossviz.exercises import cross_entropy as ex02  # noqa: E402
+from lossviz.exercises import hinge as ex03  # noqa: E402
+
+LATER = {f"02.{n}": getattr(ex02, n) for n in ["stable_softmax", "cross_entropy_from_logits", "cross_entropy_gradient"]}
+LATER |= {f"03.{n}": getattr(ex03, n) for n in ["implement_hinge", "to_plus_minus_one", "hinge_subgradient"]}
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_later_solutions_pass(name):
+    verdict = LATER[name].check(solution_function(LATER[name]))
+    assert verdict.passed, verdict.message
+
+
+def test_value_solution_of_lesson_02_passes():
+    namespace = {"np": np}
+    exec(ex02.uniform_loss.solution_code, namespace)
+    assert ex02.uniform_loss.check(namespace["answer"]).passed
+    assert "0.4343 times" in ex02.uniform_loss.check(1.0).message  # log10 instead of ln
+
+
+def test_naive_softmax_is_told_about_overflow():
+    with np.errstate(all="ignore"):
+        verdict = ex02.stable_softmax.check(lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
+    assert not verdict and "NaN or inf" in verdict.message
+
+
+@pytest.mark.parametrize("answer,words", [
+    (lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(), "each *row*"),
+    (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0), "each column"),
+])  # fmt: skip
+def test_softmax_on_the_wrong_axis(answer, words):
+    assert words in ex02.stable_softmax.check(answer).message
+
+
+def test_cross_entropy_mistakes():
+    with np.errstate(all="ignore"):
+        naive = ex02.cross_entropy_from_logits.check(
+            lambda z, y: -np.mean(np.log(naive_softmax(z)[np.arange(len(y)), y])))
+    assert not naive and "NaN or inf" in naive.message
+    picked_all = ex02.cross_entropy_from_logits.check(lambda z, y: -np.mean(_log_softmax(z)))
+    assert "every class" in picked_all.message
+    summed = ex02.cross_entropy_gradient.check(lambda z, y: _softmax(z) - np.eye(z.shape[1])[y])
+    assert "*sum*" in summed.message
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(z):
+    return np.log(_softmax(z) + 1e-300)
+
+
+def naive_softmax(z):  # the naive one a student writes first
+    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("answer,words", [
+    (lambda f, y: np.mean(1 - y * f), "dropped the max"),
+    (lambda f, y: np.mean(np.maximum(0, -y * f)), "perceptron"),
+    (lambda f, y: np.mean(np.maximum(0, 1 - y * f) ** 2), "*squared* hinge"),
+])  # fmt: skip
+def test_hinge_mistakes(answer, words):
+    assert words in ex03.implement_hinge.check(answer).message
+
+
+def test_label_mapping_mistakes():
+    assert "{−1, 0}" in ex03.to_plus_minus_one.check(lambda y: y - 1.0).message
+    assert "wrong way round" in ex03.to_plus_minus_one.check(lambda y: 1.0 - 2.0 * y).message
+    assert "until the margin" in ex03.hinge_subgradient.check(
+        lambda f, y: np.where(y * f < 0, -y, 0.0) / len(f)).message

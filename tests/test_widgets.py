@@ -13,18 +13,38 @@ def line():
     return data.linear_regression(n=40, seed=0)
 
 
+@pytest.fixture(scope="module")
+def blobs():
+    return data.two_blobs(n=80, distance=3.0, seed=0)
+
+
+_SVM_LAMS = (0.001, 0.01, 0.1, 1.0)
 EXPLORERS = {
     "point": lambda x, y: widgets.PointLossExplorer(),
     "linear_fit_mse": lambda x, y: widgets.LinearFitExplorer(x, y, loss="mse"),
     "linear_fit_huber": lambda x, y: widgets.LinearFitExplorer(x, y, loss="huber", grid=41),
     "outlier": lambda x, y: widgets.OutlierExplorer(x, y, true_slope=2.0),
+    "softmax": lambda x, y: widgets.SoftmaxExplorer(),
+    "label_smoothing": lambda x, y: widgets.LabelSmoothingExplorer(),
+    "logistic": lambda x, y: widgets.LogisticExplorer(*data.two_blobs(n=80, distance=3.0, seed=0), grid=41),
+    "margin": lambda x, y: widgets.MarginExplorer(),
+    "svm": lambda x, y: widgets.SVMExplorer(*_signed(data.two_blobs(n=60, seed=0)), lams=_SVM_LAMS, steps=300),
 }
+
+
+def _signed(xy):
+    return xy[0], 2.0 * xy[1] - 1
 # control -> a value different from its default
 MOVES = {
     "point": {"loss": "mae", "target": 2.5, "prediction": -1.5},  # the fast path last
     "linear_fit_mse": {"w": 2.5, "b": -1.5},
     "linear_fit_huber": {"w": 2.5, "b": -1.5},
     "outlier": {"shift": 25.0},
+    "softmax": {"true_class": 2, "T": 2.0, "z0": -3.0, "z1": 4.0, "z2": 0.5},
+    "label_smoothing": {"eps": 0.3, "margin": 6.0},
+    "logistic": {"w1": 2.0, "w2": -1.0},
+    "margin": {"margin": 1.5},
+    "svm": {"lam": 1.0},
 }
 
 
@@ -182,3 +202,82 @@ def test_widget_holds_every_control_with_a_description(line):
     controls = box.children[0].children
     assert list(controls) == list(ex.controls.values())
     assert all(c.description for c in controls)  # read out by screen readers
+
+
+# ---------------------------------------------------------------- lessons 02 and 03
+
+
+def test_softmax_explorer_draws_softmax_loss_and_gradient():
+    ex = widgets.SoftmaxExplorer(classes=("a", "b", "c", "d"), logits=(1.0, 0.0, -1.0, 2.0))
+    for T, true_class in [(1.0, 0), (0.5, 3), (4.0, 1)]:
+        shown = ex.set(T=T, true_class=true_class, z0=2.5)
+        z = np.array([2.5, 0.0, -1.0, 2.0])[None] / T
+        np.testing.assert_allclose(shown["probabilities"], losses.softmax(z)[0])
+        np.testing.assert_allclose(shown["gradient"], losses.cross_entropy_grad(z, [true_class])[0])
+        assert shown["loss"] == pytest.approx(losses.cross_entropy(z, [true_class]), abs=5e-5)
+
+
+def test_low_temperature_sharpens_and_high_temperature_flattens():
+    ex = widgets.SoftmaxExplorer()
+    sharp = ex.set(T=0.1)["probabilities"]
+    flat = ex.set(T=5.0)["probabilities"]
+    assert sharp.max() > 0.99 and flat.max() < 0.5
+
+
+def test_label_smoothing_explorer_target_loss_and_optimum():
+    ex = widgets.LabelSmoothingExplorer(classes=5)
+    shown = ex.set(eps=0.25, margin=2.0)
+    np.testing.assert_allclose(shown["target"], [0.8, 0.05, 0.05, 0.05, 0.05])
+    z = ex.logits(2.0)
+    assert shown["loss"] == pytest.approx(losses.cross_entropy(z, [0], label_smoothing=0.25))
+    # the dashed line sits where the smoothed loss is smallest
+    grid = np.linspace(0, 12, 2401)
+    curve = losses.cross_entropy(ex.logits(grid), np.zeros(grid.size, int), 0.25, reduction="none")
+    assert shown["best_margin_line"] == pytest.approx(grid[np.argmin(curve)], abs=0.01)
+    assert ex.set(eps=0.0)["best_margin_line"] == 12.0  # no minimum: the line rests at the edge
+
+
+def test_logistic_explorer_draws_bce_accuracy_and_boundary(blobs):
+    X, y = blobs
+    ex = widgets.LogisticExplorer(X, y, grid=41)
+    shown = ex.set(w1=1.5, w2=0.5)
+    assert shown["loss"] == pytest.approx(losses.binary_cross_entropy_with_logits(X @ [1.5, 0.5], y), abs=5e-5)
+    assert shown["accuracy"] == pytest.approx(np.mean((X @ [1.5, 0.5] > 0) == (y == 1)), abs=0.005)
+    np.testing.assert_allclose(shown["boundary"] @ [1.5, 0.5], 0.0, atol=1e-9)  # on w . x = 0
+
+
+def test_logistic_surface_is_computed_once(blobs, monkeypatch):
+    calls = []
+    real = surfaces.loss_surface
+    monkeypatch.setattr(surfaces, "loss_surface", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ex = widgets.LogisticExplorer(*blobs, grid=21)
+    for w in np.linspace(-3, 3, 10):
+        ex.set(w1=float(w), w2=float(-w))
+    assert len(calls) == 1
+
+
+def test_margin_explorer_draws_each_loss_of_the_margin():
+    from lossviz import margins
+
+    ex = widgets.MarginExplorer()
+    for m in (-2.0, 0.0, 0.7, 1.0, 2.5):
+        shown = ex.set(margin=m)
+        for name in margins.NAMES:
+            assert shown["loss"][name] == pytest.approx(margins.margin_loss(name, [m])[0])
+            assert shown["grad"][name] == pytest.approx(margins.margin_grad(name, [m])[0])
+    assert shown["loss"]["hinge"] == 0.0 and shown["loss"]["logistic"] > 0  # hinge stops at m >= 1
+
+
+def test_svm_explorer_shows_the_fitted_machine_and_its_support_vectors():
+    from lossviz import svm
+
+    X, y = _signed(data.two_blobs(n=60, seed=0))
+    ex = widgets.SVMExplorer(X, y, lams=_SVM_LAMS, steps=300)
+    for lam in _SVM_LAMS:
+        shown = ex.set(lam=lam)
+        k = _SVM_LAMS.index(lam)
+        np.testing.assert_allclose(shown["w"], ex.W[k])
+        np.testing.assert_allclose(shown["support"], X[svm.support_vectors(X, y, ex.W[k], ex.b[k])])
+        np.testing.assert_allclose(shown["boundary"] @ ex.W[k] + ex.b[k], 0.0, atol=1e-9)
+    with pytest.raises(ValueError, match="not one of the choices"):
+        ex.set(lam=0.5)

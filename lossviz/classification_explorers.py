@@ -1,0 +1,336 @@
+"""Explorers of lessons 02 and 03 (classification): softmax and cross-entropy, label smoothing,
+logistic regression on its loss surface, losses of the margin, and a linear SVM."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from . import checks, losses, margins, plots, surfaces, svm
+from .explorer import Explorer, slider
+
+
+def _bars(ax, n, colour, offset=0.0, width=0.8, label=None):
+    return list(ax.bar(np.arange(n) + offset, np.zeros(n), width=width, color=colour, label=label))
+
+
+class SoftmaxExplorer(Explorer):
+    """Logits as sliders: the softmax probabilities, the cross-entropy for the true class, and
+    its gradient ``p - y``. Temperature T divides the logits before the softmax."""
+
+    def __init__(self, classes=("cat", "dog", "bird"), logits=(2.0, 1.0, 0.1), true_class: int = 0):
+        self.classes = tuple(classes)
+        if len(logits) != len(self.classes):
+            raise ValueError(f"SoftmaxExplorer: give one logit per class: {len(self.classes)} classes "
+                             f"but {len(logits)} logits.")  # fmt: skip
+        if not 0 <= true_class < len(self.classes):
+            raise ValueError(f"SoftmaxExplorer: true_class must be in 0..{len(self.classes) - 1}, got {true_class}.")
+        self._initial = (tuple(float(z) for z in logits), true_class)
+        super().__init__()
+
+    def _controls(self):
+        logits, true_class = self._initial
+        controls = {f"z{k}": slider(f"logit z{k} ({name})", -6.0, 6.0, logits[k])
+                    for k, name in enumerate(self.classes)}  # fmt: skip
+        controls["T"] = slider("temperature T", 0.1, 5.0, 1.0)
+        controls["true_class"] = W.Dropdown(options=[(n, k) for k, n in enumerate(self.classes)],
+                                            value=true_class, description="true class")  # fmt: skip
+        return controls
+
+    def _build(self):
+        fig, (ax_p, ax_g) = plots.new_figure(2, 10, 3.8)
+        C = len(self.classes)
+        self.prob_bars = _bars(ax_p, C, plots.PALETTE["blue"])
+        self.grad_bars = _bars(ax_g, C, plots.PALETTE["vermillion"])
+        for ax in (ax_p, ax_g):
+            ax.set_xticks(range(C), self.classes)
+        ax_p.set_ylim(0, 1.05)
+        ax_g.set_ylim(-1.05, 1.05)
+        ax_g.axhline(0, color="grey", lw=0.8)
+        plots.label(ax_p, "", "class", "probability softmax(z / T)")
+        plots.label(ax_g, "", "class", "gradient dL/d(z/T) = p − y")
+        self.ax_p, self.ax_g = ax_p, ax_g
+        self.moving += [*self.prob_bars, *self.grad_bars, ax_p.title, ax_g.title]
+        return fig
+
+    def _draw(self, T, true_class, **logits):
+        z = np.array([logits[f"z{k}"] for k in range(len(self.classes))]) / T
+        p = losses.softmax(z)
+        loss = losses.cross_entropy(z[None], [true_class])
+        grad = losses.cross_entropy_grad(z[None], [true_class])[0]
+        for k, (bp, bg) in enumerate(zip(self.prob_bars, self.grad_bars)):
+            bp.set_height(p[k])
+            bg.set_height(grad[k])
+            bp.set_edgecolor("black" if k == true_class else "none")
+            bp.set_linewidth(2.5 if k == true_class else 0)
+        self.ax_p.set_title(f"true class {self.classes[true_class]!r}: CE = −log p = {loss:.4f}")
+        self.ax_g.set_title(f"pushes z{true_class} up by {-grad[true_class]:.3f}, the others down")
+
+    def drawn(self) -> dict:
+        return {"probabilities": np.array([b.get_height() for b in self.prob_bars]),
+                "gradient": np.array([b.get_height() for b in self.grad_bars]),
+                "loss": float(self.ax_p.get_title().rsplit("=", 1)[1])}  # fmt: skip
+
+
+class LabelSmoothingExplorer(Explorer):
+    """Label smoothing ``eps`` turns the one-hot target into ``(1 - eps) y + eps / C``; the loss
+    then has its minimum at a finite logit margin instead of pushing it to infinity."""
+
+    MARGINS = (0.0, 12.0)
+
+    def __init__(self, classes: int = 5):
+        if not isinstance(classes, int) or classes < 2:
+            raise ValueError(f"LabelSmoothingExplorer: classes must be a whole number >= 2, got {classes!r}.")
+        self.C = classes
+        self.grid = np.linspace(*self.MARGINS, 241)
+        super().__init__()
+
+    def _controls(self):
+        return {"eps": slider("smoothing ε", 0.0, 0.5, 0.1, step=0.01),
+                "margin": slider("logit margin of the true class", *self.MARGINS, 3.0, step=0.1)}  # fmt: skip
+
+    def logits(self, margin) -> np.ndarray:
+        """Class 0 is the true class, ``margin`` above the other logits (all 0)."""
+        z = np.zeros((np.size(margin), self.C))
+        z[:, 0] = margin
+        return z
+
+    def best_margin(self, eps) -> float:
+        # softmax matches the smoothed target when z_true - z_other = log(q_true / q_other)
+        return float("inf") if eps == 0 else float(np.log((1 - eps + eps / self.C) / (eps / self.C)))
+
+    def _build(self):
+        fig, (ax_t, ax_l) = plots.new_figure(2, 11, 4.0)
+        self.target_bars = _bars(ax_t, self.C, plots.PALETTE["green"], -0.2, 0.4, "target (smoothed)")
+        self.pred_bars = _bars(ax_t, self.C, plots.PALETTE["blue"], 0.2, 0.4, "prediction softmax(z)")
+        ax_t.set_xticks(range(self.C), ["true"] + [f"other {k}" for k in range(1, self.C)])
+        ax_t.set_ylim(0, 1.05)
+        ax_t.legend(loc="upper right", fontsize=8)
+        plots.label(ax_t, "", "class", "probability")
+        self.curve, = ax_l.plot([], [], lw=2, color=plots.LOSS_COLOURS["cross_entropy"])
+        self.point, = ax_l.plot([], [], "o", ms=9, color=plots.PALETTE["black"])
+        self.best = ax_l.axvline(0, color="grey", ls="--", lw=1)
+        ax_l.set_xlim(*self.MARGINS)
+        ax_l.set_ylim(0, 1.8)
+        plots.label(ax_l, "", "logit margin z_true − z_other", "cross-entropy")
+        self.ax_t, self.ax_l = ax_t, ax_l
+        self.moving += [*self.target_bars, *self.pred_bars, self.curve, self.point, self.best, ax_t.title, ax_l.title]
+        return fig
+
+    def _draw(self, eps, margin):
+        target = np.full(self.C, eps / self.C)
+        target[0] += 1 - eps
+        p = losses.softmax(self.logits(margin))[0]
+        for bt, bp, t, q in zip(self.target_bars, self.pred_bars, target, p):
+            bt.set_height(t)
+            bp.set_height(q)
+        curve = losses.cross_entropy(self.logits(self.grid), np.zeros(self.grid.size, int),
+                                     label_smoothing=eps, reduction="none")  # fmt: skip
+        self.curve.set_data(self.grid, curve)
+        loss = losses.cross_entropy(self.logits(margin), [0], label_smoothing=eps)
+        self.point.set_data([margin], [loss])
+        best = self.best_margin(eps)
+        self.best.set_xdata([min(best, self.MARGINS[1])] * 2)
+        self.ax_t.set_title(f"ε = {eps:.2f}: target {target[0]:.3f} for the true class, {target[1]:.3f} for each other")
+        where = "never (→ ∞)" if np.isinf(best) else f"at margin {best:.2f}"
+        self.ax_l.set_title(f"CE = {loss:.4f}; minimum {where}")
+
+    def drawn(self) -> dict:
+        return {"target": np.array([b.get_height() for b in self.target_bars]),
+                "prediction": np.array([b.get_height() for b in self.pred_bars]),
+                "loss": float(self.point.get_ydata()[0]),
+                "best_margin_line": float(self.best.get_xdata()[0])}  # fmt: skip
+
+
+def _line_points(w, b, offset, box: float):
+    """Two far-apart points of the line ``w . x + b = offset`` (the axes clip it)."""
+    w = np.asarray(w, float)
+    norm2 = float(w @ w) or 1e-12
+    p0 = (offset - b) * w / norm2
+    d = np.array([-w[1], w[0]]) / np.sqrt(norm2)
+    return np.array([p0 - 4 * box * d, p0 + 4 * box * d])
+
+
+class LogisticExplorer(Explorer):
+    """Logistic regression ``p = sigmoid(w1 x1 + w2 x2)`` on 2-D data: the weights move the
+    decision boundary over the data and a point over the BCE surface (computed once)."""
+
+    def __init__(self, X, y, w_range=(-4.0, 4.0), grid: int = 121):
+        fn = "LogisticExplorer"
+        self.X = checks.as_float_array(X, "X", fn)
+        checks.check_ndim(self.X, 2, "X", fn, "(N samples, 2 features)")
+        self.y = checks.as_float_array(y, "y", fn)
+        if self.y.shape != (self.X.shape[0],):
+            raise ValueError(f"{fn}: y must have shape ({self.X.shape[0]},), one label per row of X.")
+        checks.check_probabilities(self.y, "y", fn, "Labels for logistic regression are 0 or 1.")
+        self.w_values = np.linspace(*w_range, grid)
+        self.surface = surfaces.loss_surface(losses.binary_cross_entropy_with_logits, self.X, self.y,
+                                             self.w_values, self.w_values)  # fmt: skip
+        i, j = np.unravel_index(np.argmin(self.surface), self.surface.shape)
+        self.best = (self.w_values[j], self.w_values[i])
+        self.box = float(np.abs(self.X).max()) * 1.1
+        super().__init__()
+
+    def _controls(self):
+        lo, hi = self.w_values[0], self.w_values[-1]
+        return {"w1": slider("weight w1", lo, hi, -1.0), "w2": slider("weight w2", lo, hi, 2.0)}
+
+    def _build(self):
+        fig, (ax_s, ax_d) = plots.new_figure(2, 11, 4.4)
+        plots.surface_image(ax_s, self.w_values, self.w_values, self.surface)
+        plots.label(ax_s, "", "weight w1", "weight w2")
+        ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="grid minimum")
+        self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")
+        ax_s.legend(loc="upper left", fontsize=8)
+        for label, colour in [(0, plots.PALETTE["blue"]), (1, plots.PALETTE["orange"])]:
+            pts = self.X[self.y == label]
+            ax_d.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, label=f"class {label}",
+                         marker="o" if label == 0 else "s")  # fmt: skip
+        self.boundary, = ax_d.plot([], [], color="k", lw=2, label="boundary p = 0.5")
+        self.iso = [ax_d.plot([], [], color="grey", ls="--", lw=1)[0] for _ in range(2)]
+        self.iso[0].set_label("p = 0.1 and 0.9")
+        ax_d.set_xlim(-self.box, self.box)
+        ax_d.set_ylim(-self.box, self.box)
+        ax_d.set_aspect("equal")
+        ax_d.legend(loc="upper left", fontsize=8)
+        plots.label(ax_d, "", "feature x1", "feature x2")
+        self.ax_s, self.ax_d = ax_s, ax_d
+        self.moving += [self.marker, self.boundary, *self.iso, ax_s.title, ax_d.title]
+        return fig
+
+    def _draw(self, w1, w2):
+        w = np.array([w1, w2])
+        z = self.X @ w
+        loss = losses.binary_cross_entropy_with_logits(z, self.y)
+        accuracy = float(np.mean((z > 0) == (self.y == 1)))
+        self.marker.set_data([w1], [w2])
+        self.boundary.set_data(*_line_points(w, 0.0, 0.0, self.box).T)
+        for line, offset in zip(self.iso, (-np.log(9), np.log(9))):  # sigmoid(±log 9) = 0.1, 0.9
+            line.set_data(*_line_points(w, 0.0, offset, self.box).T)
+        self.ax_s.set_title(f"BCE over (w1, w2): here {loss:.4f}")
+        self.ax_d.set_title(f"w = ({w1:.2f}, {w2:.2f}): accuracy {accuracy:.0%}, BCE = {loss:.4f}")
+
+    def drawn(self) -> dict:
+        (w1,), (w2,) = self.marker.get_data()
+        return {"w": np.array([w1, w2]), "boundary": np.column_stack(self.boundary.get_data()),
+                "loss": float(self.ax_d.get_title().rsplit("=", 1)[1]),
+                "accuracy": float(self.ax_d.get_title().split("accuracy ")[1].split("%")[0]) / 100}  # fmt: skip
+
+
+class MarginExplorer(Explorer):
+    """0-1, hinge, squared hinge and logistic losses against the margin ``m = y f(x)``, with one
+    sample sliding along the axis."""
+
+    RANGE = (-2.5, 3.0)
+    NAMES = {"zero_one": "0-1", "hinge": "hinge", "squared_hinge": "squared hinge", "logistic": "logistic"}
+    COLOURS = {"zero_one": plots.PALETTE["black"], "hinge": plots.LOSS_COLOURS["hinge"],
+               "squared_hinge": plots.PALETTE["sky"], "logistic": plots.LOSS_COLOURS["cross_entropy"]}  # fmt: skip
+
+    def _controls(self):
+        return {"margin": slider("margin m = y·f(x)", *self.RANGE, -0.5)}
+
+    def _build(self):
+        fig, (ax_l, ax_g) = plots.new_figure(2, 11, 4.0)
+        m = np.linspace(*self.RANGE, 551)
+        self.points, self.grad_points = {}, {}
+        for name in margins.NAMES:
+            style = dict(color=self.COLOURS[name], lw=2, label=self.NAMES[name])
+            ax_l.plot(m, margins.margin_loss(name, m), **style, drawstyle="steps-post" if name == "zero_one" else "default")
+            ax_g.plot(m, margins.margin_grad(name, m), **style)
+            self.points[name], = ax_l.plot([], [], "o", ms=8, color=self.COLOURS[name])
+            self.grad_points[name], = ax_g.plot([], [], "o", ms=8, color=self.COLOURS[name])
+        self.now = [ax.axvline(0, color="grey", lw=1) for ax in (ax_l, ax_g)]
+        for ax in (ax_l, ax_g):
+            ax.axvspan(self.RANGE[0], 0, color=plots.PALETTE["vermillion"], alpha=0.06)
+            ax.set_xlim(*self.RANGE)
+        ax_l.set_ylim(-0.1, 5)
+        ax_g.set_ylim(-7.5, 0.5)
+        ax_l.legend(loc="upper right", fontsize=8)
+        plots.label(ax_l, "", "margin m = y·f(x)   (shaded: misclassified)", "loss")
+        plots.label(ax_g, "", "margin m = y·f(x)", "d loss / d m")
+        self.ax_l, self.ax_g = ax_l, ax_g
+        self.moving += [*self.points.values(), *self.grad_points.values(), *self.now, ax_l.title, ax_g.title]
+        return fig
+
+    def _draw(self, margin):
+        values = {n: float(margins.margin_loss(n, [margin])[0]) for n in margins.NAMES}
+        grads = {n: float(margins.margin_grad(n, [margin])[0]) for n in margins.NAMES}
+        for name in margins.NAMES:
+            self.points[name].set_data([margin], [values[name]])
+            self.grad_points[name].set_data([margin], [grads[name]])
+        for line in self.now:
+            line.set_xdata([margin, margin])
+        self.ax_l.set_title("  ".join(f"{self.NAMES[n]} {v:.3f}" for n, v in values.items()))
+        self.ax_g.set_title("gradients: " + "  ".join(f"{grads[n]:.3f}" for n in margins.NAMES))
+
+    def drawn(self) -> dict:
+        return {"margin": float(self.now[0].get_xdata()[0]),
+                "loss": {n: float(p.get_ydata()[0]) for n, p in self.points.items()},
+                "grad": {n: float(p.get_ydata()[0]) for n, p in self.grad_points.items()}}  # fmt: skip
+
+
+class SVMExplorer(Explorer):
+    """A linear SVM for each regularisation strength λ, trained once (``svm.fit_linear_svms``);
+    the slider picks one: its boundary, margin band and support vectors."""
+
+    def __init__(self, X, y, lams=None, steps: int = 2000):
+        fn = "SVMExplorer"
+        self.X = checks.as_float_array(X, "X", fn)
+        self.y = checks.as_float_array(y, "y", fn)
+        checks.check_plus_minus_one(self.y, "y", fn)
+        self.lams = np.geomspace(1e-3, 3.0, 15) if lams is None else np.asarray(lams, float)
+        self.W, self.b, self.history = svm.fit_linear_svms(self.X, self.y, self.lams, steps=steps)
+        self.width = 2 / np.linalg.norm(self.W, axis=1)
+        self.n_support = np.array([svm.support_vectors(self.X, self.y, w, b).size for w, b in zip(self.W, self.b)])
+        self.box = float(np.abs(self.X).max()) * 1.1
+        super().__init__()
+
+    def _controls(self):
+        options = [(f"{lam:.3g}", float(lam)) for lam in self.lams]
+        return {"lam": W.SelectionSlider(options=options, value=options[len(options) // 2][1],
+                                         description="regularisation λ", continuous_update=True,
+                                         style={"description_width": "initial"},
+                                         layout=W.Layout(width="420px"))}  # fmt: skip
+
+    def _build(self):
+        fig, (ax_d, ax_p) = plots.new_figure(2, 11, 4.4)
+        for label, colour, marker in [(-1, plots.PALETTE["blue"], "o"), (1, plots.PALETTE["orange"], "s")]:
+            pts = self.X[self.y == label]
+            ax_d.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, marker=marker, label=f"y = {label:+d}")
+        self.sv = ax_d.scatter([], [], s=110, facecolors="none", edgecolors="k", linewidths=1.3, label="support vectors")
+        self.boundary, = ax_d.plot([], [], color="k", lw=2, label="f(x) = 0")
+        self.band = [ax_d.plot([], [], color="k", ls="--", lw=1)[0] for _ in range(2)]
+        self.band[0].set_label("f(x) = ±1 (margin)")
+        ax_d.set_xlim(-self.box, self.box)
+        ax_d.set_ylim(-self.box, self.box)
+        ax_d.set_aspect("equal")
+        ax_d.legend(loc="upper left", fontsize=7)
+        plots.label(ax_d, "", "feature x1", "feature x2")
+        ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
+        ax_n = ax_p.twinx()
+        ax_n.semilogx(self.lams, self.n_support, "s--", color=plots.PALETTE["green"], label="support vectors")
+        ax_n.set_ylabel("number of support vectors")
+        self.now = ax_p.axvline(self.lams[0], color="grey", lw=1)
+        plots.label(ax_p, "", "regularisation λ (log scale)", "margin width 2/|w|")
+        ax_p.legend(loc="upper left", fontsize=8)
+        ax_n.legend(loc="lower right", fontsize=8)
+        self.ax_d = ax_d
+        self.moving += [self.sv, self.boundary, *self.band, self.now, ax_d.title]
+        return fig
+
+    def _draw(self, lam):
+        k = int(np.argmin(np.abs(self.lams - lam)))
+        w, b = self.W[k], self.b[k]
+        self.boundary.set_data(*_line_points(w, b, 0.0, self.box).T)
+        for line, offset in zip(self.band, (-1.0, 1.0)):
+            line.set_data(*_line_points(w, b, offset, self.box).T)
+        self.sv.set_offsets(self.X[svm.support_vectors(self.X, self.y, w, b)].reshape(-1, 2))
+        self.now.set_xdata([lam, lam])
+        accuracy = np.mean(np.sign(self.X @ w + b) == self.y)
+        self.ax_d.set_title(f"λ = {lam:.3g}: width {self.width[k]:.2f}, "
+                            f"{self.n_support[k]} SVs, accuracy {accuracy:.0%}", fontsize=10)  # fmt: skip
+
+    def drawn(self) -> dict:
+        k = int(np.argmin(np.abs(self.lams - self.controls["lam"].value)))
+        return {"w": self.W[k], "b": float(self.b[k]), "support": np.asarray(self.sv.get_offsets()),
+                "boundary": np.column_stack(self.boundary.get_data())}  # fmt: skip

@@ -1,0 +1,155 @@
+"""Explorers: a figure built once, and sliders that only move its artists.
+
+The pattern (GUIDE section 3), followed by every explorer:
+
+1. ``__init__`` computes what the sliders cannot change (the data, a loss surface), once.
+2. ``_build`` draws the figure once and keeps handles to the artists that move.
+3. A slider move calls ``update(**values)``, which moves those artists (``_draw``) and redraws.
+
+An explorer can be driven without a browser: ``ex.set(w=1.5)`` moves a slider exactly as a
+student would and returns ``ex.drawn()``, the numbers read back from the artists;
+``ex.update_ms`` holds how long each update took.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import ipywidgets as W
+from IPython.display import clear_output, display
+
+from . import plots
+
+
+
+def slider(description: str, lo: float, hi: float, value: float, step: float = 0.05,
+           tooltip: str = "") -> W.FloatSlider:  # fmt: skip
+    """A float slider that reports every position while dragged, with a readable label."""
+    return W.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description,
+        tooltip=tooltip or description, continuous_update=True, readout_format=".2f",
+        style={"description_width": "initial"}, layout=W.Layout(width="420px"),
+    )  # fmt: skip
+
+
+class Explorer:
+    """Base class: owns the controls, the figure, the redraw and the timing."""
+
+    def __init__(self):
+        self.mode = plots.backend_kind()
+        self.update_ms: list[float] = []
+        self._holding = False
+        self._out = None
+        self._background = None
+        self._static_changed = False
+        self.moving: list = []  # artists that sliders move; _build fills it
+        self.controls = self._controls()
+        self.fig = self._build()
+        if self.mode != "inline":
+            # Blitting: the static part is rendered once and kept as a bitmap; an update repaints
+            # only the moving artists over it. A full draw (first show, a browser refresh)
+            # recaptures that bitmap through the draw event.
+            for artist in self.moving:
+                artist.set_animated(True)
+            self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update(**self.values())
+
+    # -- to be written by each explorer
+    def _controls(self) -> dict[str, W.ValueWidget]:
+        raise NotImplementedError
+
+    def _build(self):
+        raise NotImplementedError
+
+    def _draw(self, **values) -> None:
+        raise NotImplementedError
+
+    def drawn(self) -> dict:
+        raise NotImplementedError
+
+    # -- shared machinery
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, change) -> None:
+        if not self._holding:
+            self.update(**self.values())
+
+    def update(self, **values) -> None:
+        start = perf_counter()
+        self._draw(**values)
+        self._redraw()
+        self.update_ms.append((perf_counter() - start) * 1e3)
+
+    def _redraw(self) -> None:
+        if self.mode == "inline":
+            if self._out is not None:  # inline has no live canvas: show a fresh PNG
+                with self._out:
+                    clear_output(wait=True)
+                    display(self.fig)
+            return
+        canvas = self.fig.canvas
+        if self._background is None or self._static_changed:
+            self._static_changed = False
+            canvas.draw()  # full render; _on_full_draw keeps the static bitmap
+            # The layout is settled now; solving it again on every full draw only costs time.
+            self.fig.set_layout_engine("none")
+        else:
+            canvas.restore_region(self._background)
+            self._draw_moving()
+            canvas.blit(self.fig.bbox)  # ipympl sends the browser only the pixels that changed
+
+    def _on_full_draw(self, event) -> None:
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._draw_moving()
+
+    def _draw_moving(self) -> None:
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+
+    def static_changed(self) -> None:
+        """Called by an explorer whose update changed the static part (new data, new limits)."""
+        self._static_changed = True
+
+    def set(self, **values) -> dict:
+        """Move controls as a student would (all at once), then return what is drawn."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(
+                    f"{type(self).__name__}.set: there is no control {name!r}; "
+                    f"the controls are {sorted(self.controls)}."
+                )
+            control = self.controls[name]
+            if isinstance(control, W.FloatSlider) and not control.min <= value <= control.max:
+                raise ValueError(
+                    f"{type(self).__name__}.set: {name} = {value} is outside the slider's range "
+                    f"[{control.min:g}, {control.max:g}]."
+                )
+            choices = getattr(control, "_options_values", None)  # Dropdown, SelectionSlider
+            if choices is not None and value not in choices:
+                raise ValueError(
+                    f"{type(self).__name__}.set: {name} = {value!r} is not one of the choices {list(choices)}."
+                )
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.update(**self.values())
+        return self.drawn()
+
+    def widget(self) -> W.VBox:
+        box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+        if self.mode == "ipympl":
+            return W.VBox([box, self.fig.canvas])
+        self._out = W.Output()
+        self._redraw()
+        return W.VBox([box, self._out])
+
+    def _ipython_display_(self) -> None:
+        display(self.widget())
+
+

@@ -1,0 +1,255 @@
+"""Explorers of lesson 01 (regression): one prediction, the (w, b) surface, an outlier."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from . import checks, losses, plots, surfaces
+from .explorer import Explorer, slider
+
+# name -> (loss(pred, target, reduction), its gradient, formula for titles)
+POINT_LOSSES = {
+    "mse": (losses.mse, losses.mse_grad, "(ŷ − y)²"),
+    "mae": (losses.mae, losses.mae_grad, "|ŷ − y|"),
+    "huber": (losses.huber, losses.huber_grad, "Huber, δ = 1"),
+}
+
+
+
+class PointLossExplorer(Explorer):
+    """One prediction ŷ slides past its target y: the loss and its gradient, side by side.
+
+    The tangent drawn on the loss curve has the slope of the gradient: watch it flatten
+    as ŷ reaches y for MSE, but keep its slope for MAE.
+    """
+
+    RANGE = (-4.0, 6.0)
+
+    def __init__(self, loss: str = "mse", prediction: float = 3.0, target: float = 1.0,
+                 choices=("mse", "mae", "huber")):  # fmt: skip
+        unknown = [c for c in (loss, *choices) if c not in POINT_LOSSES]
+        if unknown:
+            raise ValueError(f"PointLossExplorer: unknown loss {unknown[0]!r}; choose from {list(POINT_LOSSES)}.")
+        self._initial = dict(loss=loss, prediction=prediction, target=target)
+        self._choices = tuple(choices)
+        self._curve_key = None
+        self.grid = np.linspace(*self.RANGE, 401)
+        super().__init__()
+
+    def _controls(self):
+        lo, hi = self.RANGE
+        controls = {
+            "prediction": slider("prediction ŷ", lo, hi, self._initial["prediction"]),
+            "target": slider("target y", -2.0, 4.0, self._initial["target"]),
+        }
+        if len(self._choices) > 1:
+            controls["loss"] = W.Dropdown(options=self._choices, value=self._initial["loss"],
+                                          description="loss", tooltip="which loss to draw")  # fmt: skip
+        return controls
+
+    def _loss_name(self, values) -> str:
+        return values.get("loss", self._initial["loss"])
+
+    def _build(self):
+        fig, (ax_loss, ax_grad) = plots.new_figure(2, 10, 3.8)
+        plots.label(ax_loss, "loss", "prediction ŷ", "loss L(ŷ, y)")
+        plots.label(ax_grad, "gradient", "prediction ŷ", "dL/dŷ")
+        self.loss_curve, = ax_loss.plot([], [], lw=2)
+        self.grad_curve, = ax_grad.plot([], [], lw=2)
+        self.target_lines = [ax.axvline(0, color="k", ls="--", lw=1, label="target y") for ax in (ax_loss, ax_grad)]
+        ax_grad.axhline(0, color="grey", lw=0.8)
+        self.tangent, = ax_loss.plot([], [], color=plots.PALETTE["vermillion"], lw=1.5, label="tangent: slope = dL/dŷ")
+        self.loss_point, = ax_loss.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
+        self.grad_point, = ax_grad.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
+        ax_loss.legend(loc="upper center", fontsize=8)
+        for ax in (ax_loss, ax_grad):
+            ax.set_xlim(*self.RANGE)
+        self.ax_loss, self.ax_grad = ax_loss, ax_grad
+        self.moving += [self.tangent, self.loss_point, self.grad_point, ax_loss.title, ax_grad.title]
+        return fig
+
+    def _draw(self, prediction, target, **rest):
+        name = self._loss_name(rest)
+        loss, grad, formula = POINT_LOSSES[name]
+        if self._curve_key != (name, target):  # the curves change only with the loss or target
+            targets = np.full_like(self.grid, target)
+            ls, gs = loss(self.grid, targets, reduction="none"), grad(self.grid, targets, reduction="none")
+            self.loss_curve.set_data(self.grid, ls)
+            self.grad_curve.set_data(self.grid, gs)
+            colour = plots.LOSS_COLOURS[name]
+            self.loss_curve.set_color(colour)
+            self.grad_curve.set_color(colour)
+            self.ax_loss.set_ylim(-0.05 * ls.max(), 1.05 * ls.max())
+            self.ax_grad.set_ylim(1.15 * gs.min() - 0.1, 1.15 * gs.max() + 0.1)
+            for line in self.target_lines:
+                line.set_xdata([target, target])
+            self._curve_key = (name, target)
+            self.static_changed()
+        value = loss([prediction], [target])
+        slope = float(grad([prediction], [target])[0])
+        half = 1.0
+        self.tangent.set_data([prediction - half, prediction + half], [value - slope * half, value + slope * half])
+        self.loss_point.set_data([prediction], [value])
+        self.grad_point.set_data([prediction], [slope])
+        self.ax_loss.set_title(f"{name.upper()}: L = {formula} = {value:.4f}")
+        self.ax_grad.set_title(f"gradient: dL/dŷ = {slope:.4f}")
+
+    def drawn(self) -> dict:
+        x, y = self.loss_point.get_data()
+        _, g = self.grad_point.get_data()
+        return {"prediction": float(x[0]), "loss": float(y[0]), "gradient": float(g[0]),
+                "target": float(self.target_lines[0].get_xdata()[0]),
+                "loss_title": self.ax_loss.get_title(), "grad_title": self.ax_grad.get_title()}  # fmt: skip
+
+
+class LinearFitExplorer(Explorer):
+    """Linear regression ``y = w x + b``: a point on the loss surface and the line it gives.
+
+    The surface over (w, b) is computed once (closed form for MSE); moving w or b only moves the
+    marker, the descent arrow, the line and the residuals.
+    """
+
+    def __init__(self, x, y, loss: str = "mse", w_range=(-1.0, 5.0), b_range=(-4.0, 2.0),
+                 grid: int = 161):  # fmt: skip
+        if loss not in POINT_LOSSES:
+            raise ValueError(f"LinearFitExplorer: unknown loss {loss!r}; choose from {list(POINT_LOSSES)}.")
+        self.x = checks.as_float_array(x, "x", "LinearFitExplorer")
+        self.y = checks.as_float_array(y, "y", "LinearFitExplorer")
+        checks.check_same_shape(self.x, self.y, ("x", "y"), "LinearFitExplorer")
+        checks.check_ndim(self.x, 1, "x", "LinearFitExplorer", "(one feature per sample)")
+        self.loss_name = loss
+        self.loss, self.grad, _ = POINT_LOSSES[loss]
+        self.w_values = np.linspace(*w_range, grid)
+        self.b_values = np.linspace(*b_range, grid)
+        if loss == "mse":
+            self.surface = surfaces.mse_surface(self.x, self.y, self.w_values, self.b_values)
+        else:
+            self.surface = surfaces.loss_surface(self.loss, self.x, self.y, self.w_values, self.b_values)
+        self.best = surfaces.best_fit_line(self.x, self.y, loss)
+        super().__init__()
+
+    def _controls(self):
+        return {
+            "w": slider("slope w", self.w_values[0], self.w_values[-1], 0.0),
+            "b": slider("intercept b", self.b_values[0], self.b_values[-1], 1.0),
+        }
+
+    def _build(self):
+        fig, (ax_s, ax_d) = plots.new_figure(2, 11, 4.2)
+        plots.surface_image(ax_s, self.w_values, self.b_values, self.surface)
+        plots.label(ax_s, f"{self.loss_name.upper()} over (w, b)", "slope w", "intercept b")
+        ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="minimum")
+        self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w, b)")
+        self.arrow = ax_s.annotate("", xy=(0, 0), xytext=(0, 0),
+                                   arrowprops=dict(arrowstyle="->", color="white", lw=2))  # fmt: skip
+        ax_s.legend(loc="upper left", fontsize=8)
+        ax_d.scatter(self.x, self.y, s=18, color=plots.PALETTE["blue"], label="data", zorder=3)
+        self.residuals = LineCollection([], colors=plots.PALETTE["orange"], lw=1, label="residuals ŷ − y")
+        ax_d.add_collection(self.residuals)
+        self.line, = ax_d.plot(self.x, self.x, color=plots.PALETTE["vermillion"], lw=2, label="ŷ = w x + b")
+        plots.label(ax_d, "", "x", "y")
+        pad = 0.1 * np.ptp(self.y)
+        ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
+        ax_d.legend(loc="upper left", fontsize=8)
+        self.ax_s, self.ax_d = ax_s, ax_d
+        self.moving += [self.marker, self.arrow, self.residuals, self.line, ax_s.title, ax_d.title]
+        return fig
+
+    def gradient(self, w: float, b: float) -> tuple[float, float]:
+        """``dL/dw = sum_i dL/dŷ_i * x_i`` and ``dL/db = sum_i dL/dŷ_i`` (chain rule)."""
+        g = self.grad(w * self.x + b, self.y)
+        return float(np.sum(g * self.x)), float(np.sum(g))
+
+    def _draw(self, w, b):
+        pred = w * self.x + b
+        value = self.loss(pred, self.y)
+        gw, gb = self.gradient(w, b)
+        self.marker.set_data([w], [b])
+        # The arrow points downhill (-gradient), its length a fixed share of the axes.
+        norm = np.hypot(gw / np.ptp(self.w_values), gb / np.ptp(self.b_values)) or 1.0
+        step = 0.12 / norm
+        self.arrow.set_position((w, b))
+        self.arrow.xy = (w - step * gw, b - step * gb)
+        self.line.set_ydata(pred)
+        self.residuals.set_segments(plots.residual_segments(self.x, pred, self.y))
+        self.ax_d.set_title(f"w = {w:.2f}, b = {b:.2f}:  {self.loss_name.upper()} = {value:.4f}")
+        self.ax_s.set_title(f"{self.loss_name.upper()} over (w, b); gradient ({gw:.2f}, {gb:.2f})")
+
+    def drawn(self) -> dict:
+        (w,), (b,) = self.marker.get_data()
+        title = self.ax_d.get_title()
+        return {"w": float(w), "b": float(b), "line": np.asarray(self.line.get_ydata(), float),
+                "loss": float(title.rsplit("=", 1)[1]), "arrow_tip": tuple(self.arrow.xy)}  # fmt: skip
+
+
+class OutlierExplorer(Explorer):
+    """One point is dragged away from the others: MSE's line chases it, MAE's and Huber's hold.
+
+    The right panel (computed once) shows each fitted slope against the outlier's size.
+    """
+
+    def __init__(self, x, y, index: int = -1, true_slope: float | None = None, delta: float = 1.0,
+                 shift_range=(0.0, 40.0)):  # fmt: skip
+        self.x = checks.as_float_array(x, "x", "OutlierExplorer")
+        self.y = checks.as_float_array(y, "y", "OutlierExplorer")
+        checks.check_same_shape(self.x, self.y, ("x", "y"), "OutlierExplorer")
+        self.index = index % self.x.size
+        self.true_slope = true_slope
+        self.delta = delta
+        self.shift_range = shift_range
+        self.shifts = np.linspace(*shift_range, 81)
+        self.slopes = {
+            name: np.array([surfaces.best_fit_line(*self._data(s), name, delta)[0] for s in self.shifts])
+            for name in POINT_LOSSES
+        }
+        super().__init__()
+
+    def _data(self, shift):
+        return self.x, self.y + shift * (np.arange(self.y.size) == self.index)
+
+    def _controls(self):
+        return {"shift": slider("outlier moved by", *self.shift_range, 0.0, step=0.5)}
+
+    def _build(self):
+        fig, (ax_d, ax_s) = plots.new_figure(2, 11, 4.2)
+        self.points = ax_d.scatter(self.x, self.y, s=18, color=plots.PALETTE["blue"], zorder=3, label="data")
+        self.outlier, = ax_d.plot([], [], "o", ms=11, mfc="none", mec=plots.PALETTE["vermillion"], mew=2, label="the outlier")
+        xs = np.array([self.x.min(), self.x.max()])
+        self.lines = {}
+        for name in POINT_LOSSES:
+            self.lines[name], = ax_d.plot(xs, xs, lw=2, color=plots.LOSS_COLOURS[name], label=f"{name.upper()} fit")
+            ax_s.plot(self.shifts, self.slopes[name], lw=2, color=plots.LOSS_COLOURS[name], label=name.upper())
+        if self.true_slope is not None:
+            ax_s.axhline(self.true_slope, color="k", ls="--", lw=1, label="true slope")
+        self.now = ax_s.axvline(0, color="grey", lw=1)
+        plots.label(ax_d, "", "x", "y")
+        plots.label(ax_s, "fitted slope as the outlier moves", "outlier moved by (units of y)", "fitted slope w")
+        pad = 0.1 * np.ptp(self.y)
+        ax_d.set_ylim(self.y.min() - pad, self.y.max() + self.shift_range[1] + pad)
+        ax_d.legend(loc="upper left", fontsize=8)
+        ax_s.legend(loc="upper left", fontsize=8)
+        self.ax_d = ax_d
+        self.moving += [self.points, self.outlier, *self.lines.values(), self.now, ax_d.title]
+        return fig
+
+    def _draw(self, shift):
+        x, y = self._data(shift)
+        self.points.set_offsets(np.column_stack([x, y]))
+        self.outlier.set_data([x[self.index]], [y[self.index]])
+        xs = self.lines["mse"].get_xdata()
+        fits = {name: surfaces.best_fit_line(x, y, name, self.delta) for name in POINT_LOSSES}
+        for name, (w, b) in fits.items():
+            self.lines[name].set_ydata(w * xs + b)
+        self.now.set_xdata([shift, shift])
+        slopes = ", ".join(f"{n.upper()} {w:.2f}" for n, (w, _) in fits.items())
+        self.ax_d.set_title(f"outlier moved by {shift:+.1f}: slopes {slopes}")
+
+    def drawn(self) -> dict:
+        out = {"outlier_y": float(self.outlier.get_ydata()[0])}
+        for name, line in self.lines.items():
+            xs, ys = line.get_data()
+            out[f"{name}_slope"] = float((ys[1] - ys[0]) / (xs[1] - xs[0]))
+            out[f"{name}_intercept"] = float(ys[0] - out[f"{name}_slope"] * xs[0])
+        return out
