@@ -35,6 +35,23 @@ def linear_regression(n: int = 40, w: float = 2.0, b: float = -1.0, noise: float
     return x, w * x + b + noise * rng.normal(size=n)
 
 
+def friedman1(n: int = 1000, noise: float = 1.0, seed: int = 0):
+    """A regression problem with 10 features, of which 5 matter (Friedman, 1991).
+
+    ``y = 10 sin(pi x1 x2) + 20 (x3 - 0.5)^2 + 10 x4 + 5 x5 + noise * eps``, with every feature
+    uniform in [0, 1]. Returns ``X`` of shape ``(n, 10)`` and ``y`` of shape ``(n,)``; a model
+    with one output gives ``(n, 1)``, so lesson 04 reshapes ``y`` to match.
+    """
+    n = _count(n, "friedman1", least=2)
+    if noise < 0:
+        raise ValueError(f"friedman1: noise is a standard deviation and must be >= 0, got {noise}.")
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(size=(n, 10))
+    y = (10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2
+         + 10 * X[:, 3] + 5 * X[:, 4] + noise * rng.normal(size=n))  # fmt: skip
+    return X, y
+
+
 def with_outlier(x, y, index: int = -1, shift: float = 10.0):
     """A copy of ``y`` with one point moved by ``shift`` (the outlier); ``x`` unchanged."""
     x = checks.as_float_array(x, "x", "with_outlier")

@@ -15,8 +15,18 @@ from .classification_explorers import (
 from .explorer import Explorer, slider
 from .regression_explorers import POINT_LOSSES, LinearFitExplorer, OutlierExplorer, PointLossExplorer
 
+
+def __getattr__(name):
+    # The training explorers need torch: imported on first use, so `widgets` stays light.
+    if name in ("OptimizerExplorer", "BatchSizeExplorer"):
+        from . import training_explorers
+
+        return getattr(training_explorers, name)
+    raise AttributeError(f"module 'lossviz.widgets' has no attribute {name!r}")
+
 __all__ = [
     "Explorer", "slider", "POINT_LOSSES",
     "PointLossExplorer", "LinearFitExplorer", "OutlierExplorer",
     "SoftmaxExplorer", "LabelSmoothingExplorer", "LogisticExplorer", "MarginExplorer", "SVMExplorer",
+    "OptimizerExplorer", "BatchSizeExplorer",
 ]  # fmt: skip

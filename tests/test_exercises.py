@@ -171,3 +171,55 @@ def test_label_mapping_mistakes():
     assert "wrong way round" in ex03.to_plus_minus_one.check(lambda y: 1.0 - 2.0 * y).message
     assert "until the margin" in ex03.hinge_subgradient.check(
         lambda f, y: np.where(y * f < 0, -y, 0.0) / len(f)).message
+
+
+# ------------------------------------------------------------------ lesson 04
+from lossviz.exercises import training_loop as ex04  # noqa: E402
+
+
+def _torch_solution(exercise):
+    import torch
+
+    namespace = {"np": np, "torch": torch}
+    exec(exercise.solution_code, namespace)
+    return next(v for k, v in namespace.items() if callable(v) and k in ("train_step", "evaluate"))
+
+
+@pytest.mark.parametrize("name", ["fix_the_step", "write_evaluation"])
+def test_training_solutions_pass(name):
+    exercise = getattr(ex04, name)
+    verdict = exercise.check(_torch_solution(exercise))
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (ex04._step_without_zero_grad, "call `optimizer.zero_grad()` before"),
+    (ex04._step_without_update, "never changed"),
+])  # fmt: skip
+def test_training_step_mistakes(wrong, words):
+    verdict = ex04.fix_the_step.check(wrong)
+    assert not verdict and words in verdict.message
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (ex04._evaluate_in_train_mode, "`model.eval()`"),
+    (ex04._evaluate_with_grad, "torch.no_grad()"),
+    (ex04._evaluate_mean_of_batches, "weight each by its size"),
+])  # fmt: skip
+def test_evaluation_mistakes(wrong, words):
+    verdict = ex04.write_evaluation.check(wrong)
+    assert not verdict and words in verdict.message, verdict.message
+
+
+def test_a_crashing_training_step_is_reported():
+    def broken(model, optimizer, loss_fn, xb, yb):
+        return loss_fn(model(xb.T), yb)
+
+    verdict = ex04.fix_the_step.check(broken)
+    assert not verdict and "RuntimeError" in verdict.message
+
+
+def test_unfinished_evaluation_and_tensor_answers():
+    assert "still returns `...`" in ex04.write_evaluation.check(lambda m, l, f: ...).message
+    tensor = ex04.write_evaluation.check(lambda m, l, f: f(m(l.dataset.tensors[0]), l.dataset.tensors[1]))
+    assert not tensor

@@ -29,6 +29,8 @@ EXPLORERS = {
     "logistic": lambda x, y: widgets.LogisticExplorer(*data.two_blobs(n=80, distance=3.0, seed=0), grid=41),
     "margin": lambda x, y: widgets.MarginExplorer(),
     "svm": lambda x, y: widgets.SVMExplorer(*_signed(data.two_blobs(n=60, seed=0)), lams=_SVM_LAMS, steps=300),
+    "optimizer": lambda x, y: widgets.OptimizerExplorer(x + 3.0, y),
+    "batch_size": lambda x, y: widgets.BatchSizeExplorer(*data.friedman1(200), sizes=(1, 8, 64), steps=60),
 }
 
 
@@ -45,6 +47,8 @@ MOVES = {
     "logistic": {"w1": 2.0, "w2": -1.0},
     "margin": {"margin": 1.5},
     "svm": {"lam": 1.0},
+    "optimizer": {"optimizer": "Adam", "lr": 0.2},
+    "batch_size": {"batch_size": 1},
 }
 
 
@@ -281,3 +285,38 @@ def test_svm_explorer_shows_the_fitted_machine_and_its_support_vectors():
         np.testing.assert_allclose(shown["boundary"] @ ex.W[k] + ex.b[k], 0.0, atol=1e-9)
     with pytest.raises(ValueError, match="not one of the choices"):
         ex.set(lam=0.5)
+
+
+# ---------------------------------------------------------------- lesson 04
+
+
+def test_optimizer_explorer_draws_the_trajectory_of_the_chosen_optimizer(line):
+    from lossviz import training
+
+    x, y = line
+    ex = widgets.OptimizerExplorer(x + 3.0, y, start=(0.0, 0.0))
+    for name in training.OPTIMIZERS:
+        shown = ex.set(optimizer=name, lr=0.01)
+        np.testing.assert_allclose(shown["path"], training.trajectory(x + 3.0, y, name, 0.01, 100, (0.0, 0.0)))
+        assert name in shown["title"]
+    assert "diverged" in ex.set(optimizer="SGD", lr=1.0)["title"]
+
+
+def test_optimizer_surface_is_computed_once(line, monkeypatch):
+    calls = []
+    real = surfaces.mse_surface
+    monkeypatch.setattr(surfaces, "mse_surface", lambda *a: calls.append(1) or real(*a))
+    ex = widgets.OptimizerExplorer(*line)
+    for lr in (0.001, 0.01, 0.1):
+        ex.set(lr=lr, optimizer="SGD + momentum")
+    assert len(calls) == 1
+
+
+def test_batch_size_explorer_shows_the_precomputed_run_and_noise_falls_with_size():
+    ex = widgets.BatchSizeExplorer(*data.friedman1(300), sizes=(1, 4, 16, 64), steps=80)
+    for size in ex.sizes:
+        shown = ex.set(batch_size=size)
+        np.testing.assert_array_equal(shown["batch"], ex.batch_loss[size])
+        np.testing.assert_array_equal(shown["full"], ex.full_loss[size])
+    noise = [ex.noise(s) for s in ex.sizes]
+    assert all(a > b for a, b in zip(noise, noise[1:]))

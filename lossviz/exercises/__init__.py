@@ -52,6 +52,9 @@ class Exercise:
     solution_code: str
     mistakes: list[tuple[Callable, str]] = field(default_factory=list)
     rtol: float = 1e-6
+    # For answers that are not plain functions of numbers (a training step, an evaluation
+    # loop): harness(fn, *case) runs ``fn`` in a fresh, seeded setting and returns numbers.
+    harness: Callable | None = None
 
     # -- what the student calls
     def check(self, answer: Any) -> Feedback:
@@ -76,15 +79,21 @@ class Exercise:
         verdict = self._compare(self.reference(), answer, None)
         return Feedback(True, "That is the right value.") if verdict is None else verdict
 
+    def _run(self, fn: Callable, case: tuple):
+        if self.harness is not None:
+            return self.harness(fn, *case)
+        return fn(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case))
+
     def _check_function(self, fn: Callable) -> Feedback:
         for case in self.cases:
-            want = self.reference(*case)
+            want = self._run(self.reference, case)
             try:
-                got = fn(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case))
+                got = self._run(fn, case)
             except Exception as err:  # the student's code may raise anything; report it readably
                 where = traceback.extract_tb(err.__traceback__)[-1]
+                on = f" on input {_describe(case)}" if case else ""
                 return Feedback(False, f"Your function raised `{type(err).__name__}: {err}` "
-                                f"(line {where.lineno}) on input {_describe(case)}.")  # fmt: skip
+                                f"(line {where.lineno}){on}.")  # fmt: skip
             verdict = self._compare(want, got, case, fn)
             if verdict is not None:
                 return verdict
@@ -99,8 +108,10 @@ class Exercise:
         try:
             if isinstance(got, (str, bytes)):
                 raise TypeError("text is not a number")
+            if type(got).__module__.startswith("torch"):
+                got = got.detach().cpu().numpy()
             got_arr = np.asarray(got, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RuntimeError, AttributeError):
             return Feedback(False, f"Expected a number or an array, but got {type(got).__name__}{on}.")
         want_arr = np.asarray(want, dtype=np.float64)
         if got_arr.shape != want_arr.shape:
@@ -115,7 +126,7 @@ class Exercise:
         if fn is not None:
             for wrong, message in self.mistakes:
                 try:
-                    if np.allclose(got_arr, np.asarray(wrong(*case), float), rtol=self.rtol, atol=1e-12):
+                    if np.allclose(got_arr, np.asarray(self._run(wrong, case), float), rtol=self.rtol, atol=1e-12):
                         return Feedback(False, message)
                 except Exception:  # a mistake that does not apply to this input
                     pass

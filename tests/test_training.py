@@ -1,0 +1,129 @@
+"""The training helper: it learns a known answer, keeps an honest history, stops early, saves."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from lossviz import data, losses, training
+
+
+def loaders(n=200, noise=0.05, seed=0, batch=32):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, 3, generator=g)
+    y = X @ torch.tensor([[2.0], [-1.0], [0.5]]) + 0.7 + noise * torch.randn(n, 1, generator=g)
+    train = DataLoader(TensorDataset(X[:150], y[:150]), batch_size=batch, shuffle=True, generator=g)
+    val = DataLoader(TensorDataset(X[150:], y[150:]), batch_size=64)
+    return train, val
+
+
+def test_fit_recovers_a_known_linear_model():
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    train, val = loaders()
+    history = training.fit(model, nn.MSELoss(), train, val, torch.optim.SGD(model.parameters(), lr=0.1),
+                           epochs=40, live=False)  # fmt: skip
+    np.testing.assert_allclose(model.weight.detach().numpy(), [[2.0, -1.0, 0.5]], atol=0.03)
+    assert model.bias.item() == pytest.approx(0.7, abs=0.03)
+    assert history.val_loss[-1] < 0.01 < history.val_loss[0]
+
+
+def test_history_has_one_entry_per_epoch():
+    model = nn.Linear(3, 1)
+    train, val = loaders()
+    h = training.fit(model, nn.MSELoss(), train, val, epochs=7, live=False)
+    assert len(h.train_loss) == len(h.val_loss) == 7 and not h.stopped_early
+    assert h.best_val_loss == min(h.val_loss) and h.seconds > 0
+    h = training.fit(nn.Linear(3, 1), nn.MSELoss(), train, epochs=3, live=False)
+    assert len(h.train_loss) == 3 and h.val_loss == [] and h.best_epoch == 2
+
+
+def test_train_loss_is_the_mean_over_samples():
+    # 150 samples in batches of 32: the last holds 22. The epoch loss weights batches by size.
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    train, _ = loaders(batch=32)
+    X, y = train.dataset.tensors
+    with torch.no_grad():
+        want = nn.MSELoss()(model(X), y).item()
+    got = training.run_epoch(model, nn.MSELoss(), train)  # no optimizer: evaluation only
+    assert got == pytest.approx(want, rel=1e-6)
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    torch.manual_seed(0)
+    X = torch.randn(40, 20)
+    y = torch.randn(40, 1)  # pure noise: validation only gets worse as the model memorises
+    train = DataLoader(TensorDataset(X[:20], y[:20]), batch_size=20)
+    val = DataLoader(TensorDataset(X[20:], y[20:]), batch_size=20)
+    model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 1))
+    h = training.fit(model, nn.MSELoss(), train, val, torch.optim.Adam(model.parameters(), lr=1e-2),
+                     epochs=200, patience=5, live=False)  # fmt: skip
+    assert h.stopped_early and len(h.val_loss) == h.best_epoch + 1 + 5
+    kept = training.run_epoch(model, nn.MSELoss(), val)
+    assert kept == pytest.approx(h.best_val_loss, rel=1e-6)
+
+
+def test_live_display_without_a_front_end_is_silent(capsys):
+    train, val = loaders()
+    h = training.fit(nn.Linear(3, 1), nn.MSELoss(), train, val, epochs=2, live=True)
+    assert len(h.train_loss) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_live_curve_moves_its_lines():
+    curve = training.LiveCurve(epochs=5)
+    h = training.History(train_loss=[1.0, 0.5, 0.3], val_loss=[1.1, 0.6, 0.7], best_epoch=1)
+    curve.update(h)
+    assert list(curve.train_line.get_ydata()) == [1.0, 0.5, 0.3]
+    assert list(curve.val_line.get_ydata()) == [1.1, 0.6, 0.7]
+    assert curve.best.get_xdata()[0] == 2 and curve.bar.value == 3
+
+
+def test_checkpoint_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.Adam(model.parameters())
+    train, _ = loaders()
+    training.run_epoch(model, nn.MSELoss(), train, opt)
+    training.save_checkpoint(tmp_path / "ckpt.pt", model, opt, epoch=4, val_loss=0.25)
+    fresh = nn.Linear(3, 1)
+    fresh_opt = torch.optim.Adam(fresh.parameters())
+    extra = training.load_checkpoint(tmp_path / "ckpt.pt", fresh, fresh_opt)
+    assert extra == {"epoch": 4, "val_loss": 0.25}
+    assert torch.equal(fresh.weight, model.weight)
+    assert fresh_opt.state_dict()["state"][0]["step"] == opt.state_dict()["state"][0]["step"]
+
+
+def test_an_empty_loader_is_explained():
+    empty = DataLoader(TensorDataset(torch.zeros(0, 3), torch.zeros(0, 1)), batch_size=4)
+    with pytest.raises(ValueError, match="yielded no batches"):
+        training.run_epoch(nn.Linear(3, 1), nn.MSELoss(), empty)
+
+
+def test_fit_refuses_bad_arguments():
+    train, _ = loaders(n=40)
+    with pytest.raises(ValueError, match="epochs must be a whole number"):
+        training.fit(nn.Linear(3, 1), nn.MSELoss(), train, epochs=0, live=False)
+    with pytest.raises(ValueError, match="give val_loader"):
+        training.fit(nn.Linear(3, 1), nn.MSELoss(), train, epochs=2, patience=2, live=False)
+
+
+def test_sgd_trajectory_is_plain_gradient_descent():
+    x, y = data.linear_regression(n=30, seed=1)
+    path = training.trajectory(x, y, "SGD", lr=0.05, steps=20, start=(0.0, 0.0))
+    w, b = 0.0, 0.0
+    for k in range(1, 21):
+        g = losses.mse_grad(w * x + b, y)  # chain rule: dL/dw = sum(g x), dL/db = sum(g)
+        w, b = w - 0.05 * np.sum(g * x), b - 0.05 * np.sum(g)
+        np.testing.assert_allclose(path[k], [w, b], rtol=1e-10)
+
+
+def test_trajectory_stops_when_it_diverges():
+    x, y = data.linear_regression(n=30, seed=1)
+    path = training.trajectory(x, y, "SGD", lr=2.0, steps=100)
+    assert len(path) < 101 and np.all(np.abs(path) <= 1e3)
+    assert len(training.trajectory(x, y, "Adam", lr=0.05, steps=100)) == 101
+    with pytest.raises(ValueError, match="unknown optimizer 'RMSprop'"):
+        training.trajectory(x, y, "RMSprop")
