@@ -21,6 +21,7 @@ __all__ = [
     "mse", "mse_grad",
     "mae", "mae_grad",
     "huber", "huber_grad",
+    "smooth_l1", "smooth_l1_grad",
     "cross_entropy", "cross_entropy_grad",
     "binary_cross_entropy", "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits_grad",
@@ -153,6 +154,28 @@ def huber_grad(pred, target, delta: float = 1.0, reduction: str = "mean") -> np.
     delta = checks.check_positive(delta, "delta", "huber_grad")
     p, t = _pair(pred, target, ("pred", "target"), "huber_grad", reduction)
     return np.clip(p - t, -delta, delta) * _grad_scale(reduction, p.size)
+
+
+def smooth_l1(pred, target, beta: float = 1.0, reduction: str = "mean"):
+    """Smooth L1 loss, the box-regression loss of Fast/Faster R-CNN: Huber scaled by 1/beta.
+
+    ``l_i = 0.5 d_i^2 / beta`` if ``|d_i| < beta`` else ``|d_i| - 0.5 beta``  (``d = pred - target``)
+
+    Shapes: ``pred`` and ``target`` exactly the same shape.
+    PyTorch: ``F.smooth_l1_loss(pred, target, beta=beta)`` / ``nn.SmoothL1Loss(beta=beta)``.
+    Equal to ``huber(pred, target, delta=beta) / beta``; its gradient never exceeds 1 in size.
+    """
+    beta = checks.check_positive(beta, "beta", "smooth_l1")
+    p, t = _pair(pred, target, ("pred", "target"), "smooth_l1", reduction)
+    d = np.abs(p - t)
+    return _reduce(np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta), reduction)
+
+
+def smooth_l1_grad(pred, target, beta: float = 1.0, reduction: str = "mean") -> np.ndarray:
+    """``dL/dpred = clip((pred - target) / beta, -1, 1) / n``."""
+    beta = checks.check_positive(beta, "beta", "smooth_l1_grad")
+    p, t = _pair(pred, target, ("pred", "target"), "smooth_l1_grad", reduction)
+    return np.clip((p - t) / beta, -1.0, 1.0) * _grad_scale(reduction, p.size)
 
 
 # --------------------------------------------------------------------------- classification

@@ -60,6 +60,12 @@ CASES = {
         lambda a, b, r: F.huber_loss(a, b, delta=1.5, reduction=r),
         _reg,
     ),
+    "smooth_l1": (
+        lambda a, b, reduction: L.smooth_l1(a, b, beta=0.7, reduction=reduction),
+        lambda a, b, reduction: L.smooth_l1_grad(a, b, beta=0.7, reduction=reduction),
+        lambda a, b, r: F.smooth_l1_loss(a, b, beta=0.7, reduction=r),
+        _reg,
+    ),
     "binary_cross_entropy": (
         L.binary_cross_entropy, L.binary_cross_entropy_grad,
         lambda a, b, r: F.binary_cross_entropy(a, b, reduction=r), _bce,
