@@ -103,3 +103,89 @@ def two_blobs(n: int = 100, distance: float = 3.0, spread: float = 1.0, seed: in
     y = np.arange(n) % 2
     centre = (y[:, None] - 0.5) * distance / np.sqrt(2.0) * np.ones((1, 2))
     return centre + spread * rng.normal(size=(n, 2)), y
+
+
+# ------------------------------------------------------------------ lesson 05: applications
+
+SHAPE_NAMES = ("square", "disc", "triangle")
+
+
+def shapes(n: int = 900, size: int = 32, seed: int = 0):
+    """Noisy grey images with one shape each, for a toy detector.
+
+    Returns ``images`` (n, size, size) float32, ``classes`` (n,) in 0..2 (``SHAPE_NAMES``) and
+    ``boxes`` (n, 4) as ``(x1, y1, x2, y2)`` in units of the image size (0..1).
+    """
+    n = _count(n, "shapes")
+    rng = np.random.default_rng(seed)
+    images = np.zeros((n, size, size), np.float32)
+    classes = rng.integers(0, len(SHAPE_NAMES), n)
+    boxes = np.zeros((n, 4), np.float32)
+    yy, xx = np.mgrid[0:size, 0:size] + 0.5  # pixel centres
+    for i in range(n):
+        side = rng.uniform(size / 4, size / 2)
+        cx, cy = rng.uniform(side / 2 + 1, size - side / 2 - 1, 2)
+        if classes[i] == 0:
+            mask = (np.abs(xx - cx) <= side / 2) & (np.abs(yy - cy) <= side / 2)
+        elif classes[i] == 1:
+            mask = (xx - cx) ** 2 + (yy - cy) ** 2 <= (side / 2) ** 2
+        else:  # apex at the top, base at the bottom
+            mask = (np.abs(yy - cy) <= side / 2) & (np.abs(xx - cx) <= (yy - (cy - side / 2)) / 2)
+        images[i] = mask * rng.uniform(0.6, 1.0) + rng.normal(0, 0.15, (size, size))
+        boxes[i] = np.array([cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2]) / size
+    return images, classes, boxes
+
+
+def ctc_sequences(n: int = 600, symbols: int = 4, dim: int = 8, noise: float = 0.5, seed: int = 0):
+    """Toy "speech": each symbol 1..symbols is a feature vector held for 2-4 frames, with silences.
+
+    Returns ``features`` (n, T, dim) zero-padded, ``labels`` (n, S) zero-padded, and the true
+    ``input_lengths`` (n,) and ``label_lengths`` (n,): the four things ``nn.CTCLoss`` needs.
+    A repeated symbol is always separated by a silence, as in speech ("b-oo-k" has one "o" sound
+    held longer, "book" two o's... only in spelling).
+    """
+    n = _count(n, "ctc_sequences")
+    rng = np.random.default_rng(seed)
+    prototypes = np.random.default_rng(1234).normal(size=(symbols + 1, dim)) * 1.5
+    prototypes[0] = 0.0  # silence
+    feats, labels = [], []
+    for _ in range(n):
+        label = rng.integers(1, symbols + 1, rng.integers(2, 5)).tolist()
+        frames = []
+        for k, s in enumerate(label):
+            if k > 0 and (label[k - 1] == s or rng.random() < 0.3):
+                frames += [prototypes[0]] * int(rng.integers(1, 3))
+            frames += [prototypes[s]] * int(rng.integers(2, 5))
+        feats.append(np.array(frames) + rng.normal(0, noise, (len(frames), dim)))
+        labels.append(label)
+    T, S = max(map(len, feats)), max(map(len, labels))
+    features = np.zeros((n, T, dim), np.float32)
+    padded = np.zeros((n, S), np.int64)
+    for i, (f, lab) in enumerate(zip(feats, labels)):
+        features[i, : len(f)] = f
+        padded[i, : len(lab)] = lab
+    return features, padded, np.array([len(f) for f in feats]), np.array([len(lab) for lab in labels])
+
+
+_ONES = "zero one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(number: int) -> list[str]:
+    """0..999 in English words, the toy translation task: ``347 -> three hundred forty seven``."""
+    if not isinstance(number, (int, np.integer)) or not 0 <= number <= 999:
+        raise ValueError(f"number_words: give a whole number in 0..999, got {number!r}.")
+    if number < 10:
+        return [_ONES[number]]
+    if number < 20:
+        return [_TEENS[number - 10]]
+    if number < 100:
+        return [_TENS[number // 10]] + ([_ONES[number % 10]] if number % 10 else [])
+    return [_ONES[number // 100], "hundred"] + (number_words(number % 100) if number % 100 else [])
+
+
+def two_modes(n: int, centres=(-2.0, 2.0), spread: float = 0.4, seed=0):
+    """Samples (n, 1) from an equal mixture of two Gaussians: the "real data" of the GAN part."""
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return (np.asarray(centres)[rng.integers(0, len(centres), n)] + spread * rng.normal(size=n))[:, None]

@@ -44,8 +44,10 @@ def backend_kind() -> str:
     return "headless"
 
 
-def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0):
+def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0, mosaic=None):
     """A figure with ``ncols`` axes side by side that is *not* shown automatically.
+
+    With ``mosaic`` (as in ``Figure.subplot_mosaic``) the axes come back as a dict by name.
 
     Under ipympl the figure needs pyplot's canvas widget; elsewhere a bare ``Figure`` is used so
     it is neither shown twice by the inline backend nor kept alive by pyplot.
@@ -59,9 +61,10 @@ def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0):
     else:
         fig = Figure(figsize=(width, height))
         FigureCanvasAgg(fig)  # a canvas that really renders, so headless updates can be timed
-    axes = fig.subplots(1, ncols, squeeze=False)[0]
     fig.set_layout_engine("constrained")
-    return fig, list(axes)
+    if mosaic is not None:
+        return fig, fig.subplot_mosaic(mosaic)
+    return fig, list(fig.subplots(1, ncols, squeeze=False)[0])
 
 
 def label(ax, title: str, xlabel: str, ylabel: str) -> None:

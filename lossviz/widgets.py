@@ -5,6 +5,7 @@ driving with ``set``/``drawn``) lives in ``explorer.py``; each lesson's explorer
 module named for their subject.
 """
 
+from .application_explorers import DetectionExplorer, GANExplorer
 from .classification_explorers import (
     LabelSmoothingExplorer,
     LogisticExplorer,
@@ -28,5 +29,5 @@ __all__ = [
     "Explorer", "slider", "POINT_LOSSES",
     "PointLossExplorer", "LinearFitExplorer", "OutlierExplorer",
     "SoftmaxExplorer", "LabelSmoothingExplorer", "LogisticExplorer", "MarginExplorer", "SVMExplorer",
-    "OptimizerExplorer", "BatchSizeExplorer",
+    "OptimizerExplorer", "BatchSizeExplorer", "DetectionExplorer", "GANExplorer",
 ]  # fmt: skip

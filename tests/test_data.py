@@ -63,3 +63,40 @@ def test_blobs_labels_and_proportions():
 def test_blobs_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
         data.blobs(**kwargs)
+
+
+def test_shapes_boxes_enclose_the_shape():
+    images, classes, boxes = data.shapes(n=30, size=32, seed=1)
+    assert images.shape == (30, 32, 32) and set(classes) <= {0, 1, 2} and boxes.shape == (30, 4)
+    for img, box in zip(images, boxes):
+        x1, y1, x2, y2 = (box * 32).round().astype(int)
+        inside = img[max(y1, 0):y2, max(x1, 0):x2].mean()
+        assert inside > img.mean() + 0.1  # the bright shape is inside its box
+        assert 0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1
+
+
+def test_ctc_sequences_have_consistent_lengths():
+    feats, labels, in_len, lab_len = data.ctc_sequences(n=50, seed=2)
+    assert feats.shape[0] == labels.shape[0] == 50 and feats.shape[2] == 8
+    assert np.all(in_len >= 2 * lab_len)  # every symbol lasts at least two frames
+    for f, n_frames, lab, n_lab in zip(feats, in_len, labels, lab_len):
+        assert np.all(f[n_frames:] == 0) and np.all(lab[n_lab:] == 0) and np.all(lab[:n_lab] > 0)
+
+
+@pytest.mark.parametrize("number,words", [
+    (0, "zero"), (7, "seven"), (13, "thirteen"), (40, "forty"), (47, "forty seven"),
+    (100, "one hundred"), (305, "three hundred five"), (999, "nine hundred ninety nine"),
+])  # fmt: skip
+def test_number_words(number, words):
+    assert " ".join(data.number_words(number)) == words
+
+
+def test_number_words_range():
+    with pytest.raises(ValueError, match="0..999"):
+        data.number_words(1000)
+
+
+def test_two_modes():
+    x = data.two_modes(4000, seed=0)
+    assert x.shape == (4000, 1) and abs((x > 0).mean() - 0.5) < 0.03
+    assert abs(np.abs(x).mean() - 2.0) < 0.05

@@ -223,3 +223,34 @@ def test_unfinished_evaluation_and_tensor_answers():
     assert "still returns `...`" in ex04.write_evaluation.check(lambda m, l, f: ...).message
     tensor = ex04.write_evaluation.check(lambda m, l, f: f(m(l.dataset.tensors[0]), l.dataset.tensors[1]))
     assert not tensor
+
+
+# ------------------------------------------------------------------ lesson 05
+from lossviz.exercises import applications as ex05  # noqa: E402
+
+APPS = ["accuracy", "box_iou", "greedy_ctc", "perplexity", "nonsaturating"]
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_application_solutions_pass(name):
+    exercise = getattr(ex05, name)
+    verdict = exercise.check(solution_function(exercise))
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("name,wrong,words", [
+    ("box_iou", ex05._iou_without_clamp, "clamp it at 0"),
+    ("box_iou", ex05._iou_sum_of_areas, "counts the overlap once"),
+    ("greedy_ctc", ex05._decode_blanks_first, "merge first"),
+    ("perplexity", lambda l: float(2 ** np.mean(l)), "not 2"),
+    ("nonsaturating", lambda a: float(np.mean(-np.logaddexp(0, a))), "minimax"),
+])  # fmt: skip
+def test_application_mistakes(name, wrong, words):
+    verdict = getattr(ex05, name).check(wrong)
+    assert not verdict and words in verdict.message, verdict.message
+
+
+def test_naive_generator_loss_overflows_and_is_told():
+    with np.errstate(all="ignore"):
+        verdict = ex05.nonsaturating.check(lambda a: np.mean(-np.log(1 / (1 + np.exp(-a)))))
+    assert not verdict and "NaN or inf" in verdict.message

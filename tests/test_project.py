@@ -112,7 +112,7 @@ def test_heavy_submodules_load_on_first_use():
 
 
 # The lesson template (GUIDE section 4): each lesson has these parts, so a student knows where they are.
-LESSON_PARTS = ["You will be able to", "**Time:**", "## Setup", " · Exercises", "## Summary", "**Next:**"]
+LESSON_PARTS = ["You will be able to", "**Time:**", "## Setup", " · Exercise", "## Summary", "**Next:**"]
 # 00 is still the foundation's placeholder; its full lesson is issue 7.
 PLACEHOLDERS = {"00_introduction.ipynb"}
 

@@ -31,7 +31,32 @@ EXPLORERS = {
     "svm": lambda x, y: widgets.SVMExplorer(*_signed(data.two_blobs(n=60, seed=0)), lams=_SVM_LAMS, steps=300),
     "optimizer": lambda x, y: widgets.OptimizerExplorer(x + 3.0, y),
     "batch_size": lambda x, y: widgets.BatchSizeExplorer(*data.friedman1(200), sizes=(1, 8, 64), steps=60),
+    "detection": lambda x, y: _detection(),
+    "gan": lambda x, y: _gan(),
 }
+
+
+def _detection_results():
+    images, classes, boxes = data.shapes(n=8, seed=3)
+    rng = np.random.default_rng(0)
+    results = {}
+    for k, w in enumerate((0.0, 1.0, 10.0)):  # stand-ins for trained detectors: boxes jittered less and less
+        jitter = rng.normal(0, 0.1 / (k + 1), boxes.shape)
+        pred = np.clip(boxes + jitter, 0, 1)
+        pred[:, 2:] = np.maximum(pred[:, 2:], pred[:, :2] + 0.01)
+        results[w] = {"boxes": pred, "classes": (classes + (k == 2)) % 3, "accuracy": 1.0 - k / 3, "miou": 0.3 * k}
+    return images, boxes, classes, results
+
+
+def _detection():
+    return widgets.DetectionExplorer(*_detection_results())
+
+
+def _gan():
+    real = data.two_modes(500, seed=0)
+    rng = np.random.default_rng(1)
+    snaps = [(step, rng.normal(0, 0.3 + step / 100, 500), 1.0 - step / 300) for step in (0, 100, 200)]
+    return widgets.GANExplorer(real, snaps)
 
 
 def _signed(xy):
@@ -49,6 +74,8 @@ MOVES = {
     "svm": {"lam": 1.0},
     "optimizer": {"optimizer": "Adam", "lr": 0.2},
     "batch_size": {"batch_size": 1},
+    "detection": {"weight": 10.0},
+    "gan": {"step": 200},
 }
 
 
@@ -320,3 +347,31 @@ def test_batch_size_explorer_shows_the_precomputed_run_and_noise_falls_with_size
         np.testing.assert_array_equal(shown["full"], ex.full_loss[size])
     noise = [ex.noise(s) for s in ex.sizes]
     assert all(a > b for a, b in zip(noise, noise[1:]))
+
+
+# ---------------------------------------------------------------- lesson 05
+
+
+def test_detection_explorer_draws_the_chosen_detector():
+    images, boxes, classes, results = _detection_results()
+    ex = widgets.DetectionExplorer(images, boxes, classes, results)
+    for weight, r in results.items():
+        shown = ex.set(weight=weight)
+        np.testing.assert_allclose(shown["boxes"], r["boxes"], atol=1e-6)
+        for label, pred, true in zip(shown["labels"], r["classes"], classes):
+            assert label.startswith(data.SHAPE_NAMES[pred]) and label.endswith("✓" if pred == true else "✗")
+
+
+def test_gan_explorer_draws_the_snapshot_density():
+    ex = _gan()
+    for step, (samples, distance) in ex.snapshots.items():
+        shown = ex.set(step=step)
+        np.testing.assert_allclose(shown["density"], np.histogram(samples, bins=ex.bins, density=True)[0])
+        assert shown["distance"] == distance
+
+
+def test_application_explorers_refuse_empty_results():
+    with pytest.raises(ValueError, match="results is empty"):
+        widgets.DetectionExplorer(np.zeros((1, 4, 4)), np.zeros((1, 4)), [0], {})
+    with pytest.raises(ValueError, match="no snapshots"):
+        widgets.GANExplorer([0.0, 1.0], [])

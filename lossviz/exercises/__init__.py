@@ -75,6 +75,9 @@ class Exercise:
         return Markdown(f"**Solution.**\n\n```python\n{self.solution_code.strip()}\n```")
 
     # -- how it checks
+    def _same(self, got: np.ndarray, want: np.ndarray) -> bool:
+        return got.shape == want.shape and bool(np.allclose(got, want, rtol=self.rtol, atol=1e-12))
+
     def _check_value(self, answer) -> Feedback:
         verdict = self._compare(self.reference(), answer, None)
         return Feedback(True, "That is the right value.") if verdict is None else verdict
@@ -114,22 +117,23 @@ class Exercise:
         except (TypeError, ValueError, RuntimeError, AttributeError):
             return Feedback(False, f"Expected a number or an array, but got {type(got).__name__}{on}.")
         want_arr = np.asarray(want, dtype=np.float64)
+        if self._same(got_arr, want_arr):
+            return None
+        overflow = np.all(np.isfinite(want_arr)) and not np.all(np.isfinite(got_arr))
+        if got_arr.shape == want_arr.shape and overflow:
+            return Feedback(False, f"Your answer holds NaN or inf{on}, where the right answer is finite. "
+                            "With large inputs, exp() overflows: use a numerically stable form.")  # fmt: skip
+        if fn is not None:  # a known mistake gets its own message, whatever its shape
+            for wrong, message in self.mistakes:
+                try:
+                    if self._same(got_arr, np.asarray(self._run(wrong, case), float)):
+                        return Feedback(False, message)
+                except Exception:  # a mistake that does not apply to this input
+                    pass
         if got_arr.shape != want_arr.shape:
             expected = "a single number" if want_arr.ndim == 0 else f"shape {want_arr.shape}"
             extra = " Did you forget to average (or sum) over the samples?" if want_arr.ndim == 0 else ""
             return Feedback(False, f"Your answer has shape {got_arr.shape} but should be {expected}{on}.{extra}")
-        if np.allclose(got_arr, want_arr, rtol=self.rtol, atol=1e-12):
-            return None
-        if np.all(np.isfinite(want_arr)) and not np.all(np.isfinite(got_arr)):
-            return Feedback(False, f"Your answer holds NaN or inf{on}, where the right answer is finite. "
-                            "With large inputs, exp() overflows: use a numerically stable form.")  # fmt: skip
-        if fn is not None:
-            for wrong, message in self.mistakes:
-                try:
-                    if np.allclose(got_arr, np.asarray(self._run(wrong, case), float), rtol=self.rtol, atol=1e-12):
-                        return Feedback(False, message)
-                except Exception:  # a mistake that does not apply to this input
-                    pass
         return Feedback(False, _factor_message(want_arr, got_arr, case) + on + ".")
 
 
