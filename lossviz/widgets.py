@@ -14,20 +14,26 @@ from .classification_explorers import (
     SVMExplorer,
 )
 from .explorer import Explorer, slider
+from .gallery import GalleryExplorer
 from .regression_explorers import POINT_LOSSES, LinearFitExplorer, OutlierExplorer, PointLossExplorer
 
 
 def __getattr__(name):
-    # The training explorers need torch: imported on first use, so `widgets` stays light.
+    # The training and trends explorers need torch: imported on first use, so `widgets` stays light.
     if name in ("OptimizerExplorer", "BatchSizeExplorer"):
         from . import training_explorers
 
         return getattr(training_explorers, name)
+    if name in ("TradeOffExplorer", "BarronExplorer", "GradientFlowExplorer"):
+        from . import trends_explorers
+
+        return getattr(trends_explorers, name)
     raise AttributeError(f"module 'lossviz.widgets' has no attribute {name!r}")
 
 __all__ = [
     "Explorer", "slider", "POINT_LOSSES",
     "PointLossExplorer", "LinearFitExplorer", "OutlierExplorer",
     "SoftmaxExplorer", "LabelSmoothingExplorer", "LogisticExplorer", "MarginExplorer", "SVMExplorer",
-    "OptimizerExplorer", "BatchSizeExplorer", "DetectionExplorer", "GANExplorer",
+    "OptimizerExplorer", "BatchSizeExplorer", "DetectionExplorer", "GANExplorer", "GalleryExplorer",
+    "TradeOffExplorer", "BarronExplorer", "GradientFlowExplorer",
 ]  # fmt: skip

@@ -254,3 +254,25 @@ def test_naive_generator_loss_overflows_and_is_told():
     with np.errstate(all="ignore"):
         verdict = ex05.nonsaturating.check(lambda a: np.mean(-np.log(1 / (1 + np.exp(-a)))))
     assert not verdict and "NaN or inf" in verdict.message
+
+
+def test_intro_and_trends_exercises():
+    from lossviz.exercises import introduction as ex00
+    from lossviz.exercises import trends as ex06
+
+    for exercise in (ex00.empirical_risk, ex06.best_noise_level):
+        namespace = {"np": np}
+        exec(exercise.solution_code, namespace)
+        assert exercise.check(namespace["answer"]).passed
+    assert "3 times" in ex00.empirical_risk.check(6.0).message  # the sum, not the mean
+    assert ex06.focal_loss.check(solution_function(ex06.focal_loss)).passed
+    from lossviz import losses
+
+    assert "plain cross-entropy" in ex06.focal_loss.check(lambda z, y: losses.cross_entropy(z, y)).message
+
+
+def test_faq_exercise():
+    from lossviz.exercises import faq as ex07
+
+    assert ex07.pinball.check(solution_function(ex07.pinball)).passed
+    assert "swapped" in ex07.pinball.check(lambda p, t, tau: ex07._pinball(p, t, 1 - tau)).message

@@ -113,8 +113,8 @@ def test_heavy_submodules_load_on_first_use():
 
 # The lesson template (GUIDE section 4): each lesson has these parts, so a student knows where they are.
 LESSON_PARTS = ["You will be able to", "**Time:**", "## Setup", " · Exercise", "## Summary", "**Next:**"]
-# 00 is still the foundation's placeholder; its full lesson is issue 7.
-PLACEHOLDERS = {"00_introduction.ipynb"}
+# Notebooks exempt from the template (none at present).
+PLACEHOLDERS: set[str] = set()
 
 
 def _cells(path):

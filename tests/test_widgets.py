@@ -32,6 +32,10 @@ EXPLORERS = {
     "optimizer": lambda x, y: widgets.OptimizerExplorer(x + 3.0, y),
     "batch_size": lambda x, y: widgets.BatchSizeExplorer(*data.friedman1(200), sizes=(1, 8, 64), steps=60),
     "detection": lambda x, y: _detection(),
+    "gallery": lambda x, y: widgets.GalleryExplorer(),
+    "trade_off": lambda x, y: widgets.TradeOffExplorer(x / 3, y / 3, degree=5),
+    "barron": lambda x, y: widgets.BarronExplorer(),
+    "gradient_flow": lambda x, y: widgets.GradientFlowExplorer(depth=8),
     "gan": lambda x, y: _gan(),
 }
 
@@ -75,6 +79,10 @@ MOVES = {
     "optimizer": {"optimizer": "Adam", "lr": 0.2},
     "batch_size": {"batch_size": 1},
     "detection": {"weight": 10.0},
+    "gallery": {"loss": "hinge", "position": 0.8},
+    "trade_off": {"lam": 10.0},
+    "barron": {"alpha": -3.0, "c": 2.0},
+    "gradient_flow": {"activation": "relu", "init": "Kaiming"},
     "gan": {"step": 200},
 }
 
@@ -375,3 +383,19 @@ def test_application_explorers_refuse_empty_results():
         widgets.DetectionExplorer(np.zeros((1, 4, 4)), np.zeros((1, 4)), [0], {})
     with pytest.raises(ValueError, match="no snapshots"):
         widgets.GANExplorer([0.0, 1.0], [])
+
+
+# ---------------------------------------------------------------- lessons 00 and 06
+
+
+@pytest.mark.parametrize("name", sorted(__import__("lossviz.gallery", fromlist=["ENTRIES"]).ENTRIES))
+def test_gallery_draws_each_loss_and_gradient(name):
+    from lossviz.gallery import ENTRIES
+
+    ex = widgets.GalleryExplorer(loss=name)
+    for position in (0.1, 0.5, 0.93):
+        shown = ex.set(loss=name, position=position)
+        x = np.array([ex.x_of(name, position)])
+        assert shown["x"] == pytest.approx(x[0])
+        assert shown["loss"] == pytest.approx(ENTRIES[name][0](x)[0])
+        assert shown["gradient"] == pytest.approx(ENTRIES[name][1](x)[0])

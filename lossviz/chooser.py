@@ -1,0 +1,150 @@
+"""Which loss? The FAQ of lesson 07 as a function, and a widget around it.
+
+``recommend(task, ...)`` returns the loss, its PyTorch class, the pitfalls to avoid and the
+lesson to read, from a few facts about the problem. The rules are the collection's lessons,
+summarised; each carries the reason, so the recommendation can be argued with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TASKS = ("regression", "binary classification", "multi-class classification", "multi-label classification",
+         "sequence to sequence", "unaligned sequence labelling", "object detection", "generative model")  # fmt: skip
+
+
+@dataclass
+class Recommendation:
+    loss: str
+    pytorch: str
+    why: str
+    pitfalls: list[str] = field(default_factory=list)
+    lesson: str = ""
+
+    def markdown(self) -> str:
+        pitfalls = "".join(f"\n- {p}" for p in self.pitfalls)
+        return (f"**Use {self.loss}**: `{self.pytorch}`\n\n{self.why}\n\n**Watch out for:**{pitfalls}\n\n"
+                f"**Read:** {self.lesson}")  # fmt: skip
+
+
+def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibrated: bool = True,
+              noisy_labels: bool = False) -> Recommendation:  # fmt: skip
+    """A loss for ``task`` (one of ``TASKS``) given what is known about the data."""
+    if task not in TASKS:
+        raise ValueError(f"recommend: unknown task {task!r}; choose from {list(TASKS)}.")
+    if task == "regression":
+        if outliers:
+            return Recommendation("the Huber loss", "nn.HuberLoss(delta=1.0)",
+                "Quadratic near the target, linear far away: outliers pull with a capped force (lesson 01, explorer c). "
+                "Use nn.L1Loss if you want the median; Barron's loss (lesson 06) adapts the shape.",
+                ["delta is in the units of the target: scale targets or tune it",
+                 "prediction and target must have the same shape ((N, 1) vs (N,) broadcasts)"],
+                "01 Mean squared error; 06 Trends (robust losses)")  # fmt: skip
+        return Recommendation("mean squared error", "nn.MSELoss()",
+            "The maximum-likelihood loss under Gaussian noise, smooth and easy to optimise (lesson 01).",
+            ["(N, 1) predictions against (N,) targets broadcast to (N, N) silently",
+             "targets spanning orders of magnitude: predict log(y) instead"],
+            "01 Mean squared error")  # fmt: skip
+    if task == "binary classification":
+        if not calibrated:
+            return Recommendation("the hinge loss", "torch.clamp(1 - y * f, min=0).mean()",
+                "You need decisions, not probabilities: the hinge stops caring once a sample is right by a margin (lesson 03).",
+                ["labels must be -1 and +1: map {0, 1} with 2y - 1", "nn.HingeEmbeddingLoss is a different loss"],
+                "03 Hinge loss")  # fmt: skip
+        pitfalls = ["pass logits, not sigmoid outputs (BCELoss on probabilities saturates at ±100)"]
+        if imbalance:
+            pitfalls.append("set pos_weight = negatives / positives, and report recall of the rare class, not accuracy")
+        if noisy_labels:
+            pitfalls.append("with noisy labels, consider label smoothing or a robust loss such as GCE (lesson 06)")
+        return Recommendation("binary cross-entropy on logits", "nn.BCEWithLogitsLoss(" + ("pos_weight=...)" if imbalance else ")"),
+            "The negative log-likelihood of a Bernoulli: it gives calibrated probabilities and its gradient "
+            "sigmoid(z) - y never vanishes for a confident mistake (lesson 02).", pitfalls, "02 Cross-entropy")  # fmt: skip
+    if task == "multi-class classification":
+        if not calibrated and not imbalance and not noisy_labels:
+            return Recommendation("the multi-class hinge", "nn.MultiMarginLoss()",
+                "Margins without probabilities; it ignores samples that are already right by the margin (lesson 03). "
+                "Cross-entropy is the usual default when in doubt.",
+                ["targets are class indices (N,) as int64"], "03 Hinge loss")  # fmt: skip
+        pytorch = "nn.CrossEntropyLoss(" + ", ".join(
+            [a for a, on in [("weight=class_weights", imbalance), ("label_smoothing=0.1", noisy_labels)] if on]) + ")"
+        pitfalls = ["give logits (N, C) and int64 class indices (N,); no softmax in the model",
+                    "the first loss of a K-class model should be near log K"]
+        if imbalance:
+            pitfalls.append("weight classes by inverse frequency, or use the focal loss (lesson 06)")
+        if noisy_labels:
+            pitfalls.append("noisy labels: label smoothing helps; generalised cross-entropy resists them better (lesson 06)")
+        return Recommendation("cross-entropy", pytorch,
+            "The negative log-likelihood of a categorical distribution; its gradient is softmax(z) - y (lesson 02).",
+            pitfalls, "02 Cross-entropy; 05a Image classification")  # fmt: skip
+    if task == "multi-label classification":
+        return Recommendation("binary cross-entropy per label", "nn.BCEWithLogitsLoss()",
+            "Each label is its own yes/no question; softmax would force the labels to compete.",
+            ["targets are floats of shape (N, L), not class indices", "pos_weight per label for rare labels"],
+            "02 Cross-entropy")  # fmt: skip
+    if task == "sequence to sequence":
+        return Recommendation("token-level cross-entropy", "nn.CrossEntropyLoss(ignore_index=PAD, label_smoothing=0.1)",
+            "Cross-entropy at every output position with teacher forcing; perplexity = exp(mean loss) (lesson 05d).",
+            ["flatten (N, T, V) logits to (N*T, V)", "padding must be ignored, or the model learns to predict it"],
+            "05d Translation")  # fmt: skip
+    if task == "unaligned sequence labelling":
+        return Recommendation("CTC", "nn.CTCLoss(blank=0)",
+            "Sums over every alignment of the frames to the labels, so no frame-level labels are needed (lesson 05c).",
+            ["log-probabilities time first: (T, N, C)", "give input and target lengths",
+             "repeated labels need a blank between them: enough frames"], "05c Speech recognition with CTC")  # fmt: skip
+    if task == "object detection":
+        return Recommendation("a composite loss", "F.cross_entropy(...) + λ * (F.smooth_l1_loss(...) + GIoU loss)",
+            "One term for the class, one for the box; the weight λ trades them off (lesson 05b).",
+            ["boxes as (x1, y1, x2, y2) with x1 <= x2", "IoU alone has no gradient for disjoint boxes: use GIoU",
+             "tune λ on validation data"], "05b Object detection")  # fmt: skip
+    return Recommendation("the non-saturating GAN loss", "F.binary_cross_entropy_with_logits(D(G(z)), ones)",
+        "The discriminator is a binary classifier; the generator maximises log D(G(z)), which keeps its gradient "
+        "when D wins early (lesson 05e).",
+        ["do not use the minimax log(1 - D(G(z))) for the generator", "judge progress by a distance to the data, not the losses"],
+        "05e GANs")  # fmt: skip
+
+
+class Chooser:
+    """A form: the task and four yes/no questions; the recommendation updates on every change."""
+
+    def __init__(self):
+        import ipywidgets as W
+
+        style = {"description_width": "initial"}
+        self.controls = {
+            "task": W.Dropdown(options=TASKS, value="regression", description="task", style=style),
+            "outliers": W.Checkbox(value=False, description="targets have outliers"),
+            "imbalance": W.Checkbox(value=False, description="some classes are rare"),
+            "calibrated": W.Checkbox(value=True, description="I need probabilities I can trust"),
+            "noisy_labels": W.Checkbox(value=False, description="some labels are wrong"),
+        }
+        self.output = W.HTML()
+        for control in self.controls.values():
+            control.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def values(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def update(self) -> None:
+        import html
+
+        r = recommend(**self.values())
+        pitfalls = "".join(f"<li>{html.escape(p)}</li>" for p in r.pitfalls)
+        self.output.value = (f"<p><b>Use {html.escape(r.loss)}</b>: <code>{html.escape(r.pytorch)}</code></p>"
+                             f"<p>{html.escape(r.why)}</p><p><b>Watch out for:</b></p><ul>{pitfalls}</ul>"
+                             f"<p><b>Read:</b> {html.escape(r.lesson)}</p>")  # fmt: skip
+        self.recommendation = r
+
+    def set(self, **values) -> Recommendation:
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(f"Chooser.set: no control {name!r}; the controls are {sorted(self.controls)}.")
+            self.controls[name].value = value
+        return self.recommendation
+
+    def _ipython_display_(self):
+        import ipywidgets as W
+        from IPython.display import display
+
+        display(W.VBox([W.HBox([self.controls["task"]]), W.HBox(list(self.controls.values())[1:],
+                        layout=W.Layout(flex_flow="row wrap")), self.output]))  # fmt: skip

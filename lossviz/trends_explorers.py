@@ -1,0 +1,171 @@
+"""Explorers of lesson 06 (trends and challenges): a composite loss's trade-off, Barron's
+adaptive robust loss, and the flow of gradients through a deep network."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from . import checks, plots, robust
+from .explorer import Explorer, slider
+
+
+class TradeOffExplorer(Explorer):
+    """Ridge regression as a composite loss ``MSE + lambda * |w|^2`` on a degree-9 polynomial:
+    every lambda's minimiser is computed once (closed form); the slider picks one."""
+
+    def __init__(self, x, y, degree: int = 9, lams=None):
+        self.x = checks.as_float_array(x, "x", "TradeOffExplorer")
+        self.y = checks.as_float_array(y, "y", "TradeOffExplorer")
+        checks.check_same_shape(self.x, self.y, ("x", "y"), "TradeOffExplorer")
+        self.lams = np.geomspace(1e-12, 10, 45) if lams is None else np.asarray(lams, float)
+        self.grid = np.linspace(self.x.min(), self.x.max(), 200)
+        phi = np.vander(self.x, degree + 1, increasing=True)
+        self.phi_grid = np.vander(self.grid, degree + 1, increasing=True)
+        n = len(self.x)
+        # minimiser of mean((phi w - y)^2) + lam |w|^2: (phi'phi / n + lam I) w = phi'y / n
+        self.W = np.array([np.linalg.solve(phi.T @ phi / n + lam * np.eye(degree + 1), phi.T @ self.y / n)
+                           for lam in self.lams])  # fmt: skip
+        self.fit_error = np.mean((self.W @ phi.T - self.y) ** 2, axis=1)
+        self.penalty = np.sum(self.W**2, axis=1)
+        super().__init__()
+
+    def _controls(self):
+        options = [(f"{lam:.2g}", float(lam)) for lam in self.lams]
+        return {"lam": W.SelectionSlider(options=options, value=options[len(options) // 2][1],
+                                         description="weight λ of |w|²", continuous_update=True,
+                                         style={"description_width": "initial"}, layout=W.Layout(width="420px"))}  # fmt: skip
+
+    def _build(self):
+        fig, (ax_d, ax_f) = plots.new_figure(2, 11, 4.0)
+        ax_d.scatter(self.x, self.y, s=16, color=plots.PALETTE["blue"], label="data", zorder=3)
+        self.curve, = ax_d.plot(self.grid, np.zeros_like(self.grid), lw=2, color=plots.PALETTE["vermillion"], label="fit")
+        pad = 0.3 * np.ptp(self.y)
+        ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
+        ax_d.legend(fontsize=8, loc="upper left")
+        plots.label(ax_d, "", "x", "y")
+        ax_f.loglog(self.penalty, self.fit_error, "o-", ms=3, color=plots.PALETTE["purple"])
+        self.point, = ax_f.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2)
+        plots.label(ax_f, "the trade-off: every λ's minimiser", "|w|² (log)", "training MSE (log)")
+        self.ax_d = ax_d
+        self.moving += [self.curve, self.point, ax_d.title]
+        return fig
+
+    def _draw(self, lam):
+        k = int(np.argmin(np.abs(self.lams - lam)))
+        self.curve.set_ydata(self.phi_grid @ self.W[k])
+        self.point.set_data([self.penalty[k]], [self.fit_error[k]])
+        self.ax_d.set_title(f"λ = {lam:.2g}: MSE {self.fit_error[k]:.3f} + λ·|w|² ({self.penalty[k]:.3g})", fontsize=10)
+
+    def drawn(self) -> dict:
+        return {"curve": np.asarray(self.curve.get_ydata()), "point": (float(self.point.get_xdata()[0]),
+                                                                       float(self.point.get_ydata()[0]))}  # fmt: skip
+
+
+class BarronExplorer(Explorer):
+    """Barron's general robust loss: one shape parameter alpha slides through L2, Charbonnier,
+    Cauchy, Geman-McClure and Welsch. Left: rho(x); right: its gradient, the pull of a residual."""
+
+    NAMED = {2.0: "L2", 1.0: "Charbonnier", 0.0: "Cauchy", -2.0: "Geman-McClure", -np.inf: "Welsch"}
+
+    def __init__(self):
+        self.x = np.linspace(-6, 6, 481)
+        super().__init__()
+
+    def _controls(self):
+        return {"alpha": slider("shape α", -10.0, 2.0, 1.0, step=0.1), "c": slider("scale c", 0.2, 3.0, 1.0)}
+
+    def _build(self):
+        fig, (ax_r, ax_g) = plots.new_figure(2, 11, 3.8)
+        for alpha, name in self.NAMED.items():
+            ax_r.plot(self.x, robust.barron(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
+            ax_g.plot(self.x, robust.barron_grad(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
+            at = min(float(robust.barron(np.array([5.9]), alpha)[0]), 5.6)  # L2 leaves the chart: label its edge
+            ax_r.annotate(name, (5.9, at), fontsize=7, ha="right", va="bottom", color="grey")
+        self.rho, = ax_r.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
+        self.psi, = ax_g.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
+        ax_r.set_ylim(0, 6)
+        ax_g.set_ylim(-3, 3)
+        plots.label(ax_r, "", "residual x", "loss ρ(x, α, c)")
+        plots.label(ax_g, "gradient: how hard a residual pulls", "residual x", "dρ/dx")
+        self.ax_r = ax_r
+        self.moving += [self.rho, self.psi, ax_r.title]
+        return fig
+
+    def _draw(self, alpha, c):
+        self.rho.set_ydata(robust.barron(self.x, alpha, c))
+        self.psi.set_ydata(robust.barron_grad(self.x, alpha, c))
+        named = [n for a, n in self.NAMED.items() if np.isfinite(a) and abs(a - alpha) < 0.05]
+        name = f" ({named[0]})" if named else " (→ Welsch as α → −∞)" if alpha <= -9.95 else ""
+        self.ax_r.set_title(f"α = {alpha:.1f}, c = {c:.2f}{name}", fontsize=10)
+
+    def drawn(self) -> dict:
+        return {"rho": np.asarray(self.rho.get_ydata()), "psi": np.asarray(self.psi.get_ydata())}
+
+
+class GradientFlowExplorer(Explorer):
+    """A 20-layer MLP: the size of the gradient at each layer for a choice of activation and
+    initialisation, from one backward pass (recomputed on each change: it is the data)."""
+
+    ACTIVATIONS = ("sigmoid", "tanh", "relu")
+    INITS = ("PyTorch default", "N(0, 1)", "Xavier", "Kaiming")
+
+    def __init__(self, depth: int = 20, width: int = 64, seed: int = 0):
+        import torch
+
+        self.depth, self.width, self.seed = depth, width, seed
+        g = torch.Generator().manual_seed(seed)
+        self.X = torch.randn(128, width, generator=g)
+        self.y = torch.randn(128, 1, generator=g)
+        super().__init__()
+
+    def _controls(self):
+        return {"activation": W.Dropdown(options=self.ACTIVATIONS, value="sigmoid", description="activation"),
+                "init": W.Dropdown(options=self.INITS, value="PyTorch default", description="initialisation")}  # fmt: skip
+
+    def gradient_norms(self, activation: str, init: str) -> np.ndarray:
+        """The norm of dL/dW for each layer's weight matrix, first layer first."""
+        import torch
+        from torch import nn
+
+        torch.manual_seed(self.seed)
+        act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[activation]
+        layers = []
+        for _ in range(self.depth):
+            lin = nn.Linear(self.width, self.width)
+            if init == "N(0, 1)":
+                nn.init.normal_(lin.weight, 0.0, 1.0)
+            elif init == "Xavier":
+                nn.init.xavier_normal_(lin.weight, gain=nn.init.calculate_gain(activation))
+            elif init == "Kaiming":
+                nn.init.kaiming_normal_(lin.weight, nonlinearity="relu" if activation == "relu" else "linear")
+            layers += [lin, act()]
+        model = nn.Sequential(*layers, nn.Linear(self.width, 1))
+        loss = nn.functional.mse_loss(model(self.X), self.y)
+        loss.backward()
+        return np.array([m.weight.grad.norm().item() for m in model if isinstance(m, nn.Linear)][:-1])
+
+    def _build(self):
+        fig, (ax,) = plots.new_figure(1, 8, 3.8)
+        self.line, = ax.semilogy(np.arange(1, self.depth + 1), np.ones(self.depth), "o-", color=plots.PALETTE["vermillion"])
+        ax.set_ylim(1e-20, 1e20)
+        ax.axhspan(1e-20, 1e-6, color=plots.PALETTE["sky"], alpha=0.15)
+        ax.axhspan(1e3, 1e20, color=plots.PALETTE["orange"], alpha=0.15)
+        ax.text(self.depth, 3e-20, "vanishing", ha="right", fontsize=8)
+        ax.text(self.depth, 3e19, "exploding", ha="right", va="top", fontsize=8)
+        plots.label(ax, "", "layer (input side → output side)", "gradient norm |dL/dW| (log)")
+        self.ax = ax
+        self.moving += [self.line, ax.title]
+        return fig
+
+    def _draw(self, activation, init):
+        norms = self.gradient_norms(activation, init)
+        overflow = not np.all(np.isfinite(norms))
+        self.norms = norms
+        shown = np.clip(np.nan_to_num(norms, nan=1e19, posinf=1e19), 1e-19, 1e19)  # keep them on the chart
+        self.line.set_ydata(shown)
+        ratio = "the forward pass overflowed to inf" if overflow else f"first/last layer gradient ratio {norms[0] / norms[-1]:.1e}"
+        self.ax.set_title(f"{activation}, {init}: {ratio}", fontsize=10)
+
+    def drawn(self) -> dict:
+        return {"norms": np.asarray(self.line.get_ydata())}

@@ -1,0 +1,78 @@
+"""Lesson 06 pieces: uncertainty weighting, InfoNCE, landscape slices, and their explorers."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from lossviz import contrastive, data, landscape, robust
+from lossviz.trends_explorers import BarronExplorer, GradientFlowExplorer, TradeOffExplorer
+
+
+def test_uncertainty_weighting_formula_and_optimum():
+    L, s = np.array([0.5, 4.0]), np.array([0.1, 1.2])
+    st = torch.tensor(s, requires_grad=True)
+    torch_value = (torch.exp(-st) * torch.tensor(L) / 2 + st / 2).sum()
+    assert robust.uncertainty_weighting(L, s) == pytest.approx(torch_value.item())
+    # the minimum over s_i is at exp(s_i) = L_i
+    grid = np.linspace(-3, 3, 6001)
+    best = grid[np.argmin([robust.uncertainty_weighting([4.0], [g]) for g in grid])]
+    assert best == pytest.approx(np.log(4.0), abs=1e-3)
+
+
+def test_info_nce_matches_torch():
+    rng = np.random.default_rng(0)
+    z1, z2 = rng.normal(size=(8, 3)), rng.normal(size=(8, 3))
+    t1, t2 = torch.tensor(z1), torch.tensor(z2)
+    want = F.cross_entropy(F.normalize(t1) @ F.normalize(t2).T / 0.2, torch.arange(8)).item()
+    assert contrastive.info_nce(z1, z2, 0.2) == pytest.approx(want, rel=1e-12)
+    assert contrastive.info_nce(z1, z1, 0.05) < contrastive.info_nce(z1, z2, 0.05)  # aligned views cost less
+
+
+def test_filter_normalised_directions_and_slices():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    d = landscape.filter_normalised_direction(model, seed=1)
+    for p, di in zip(model.parameters(), d):
+        if p.dim() > 1:
+            torch.testing.assert_close(di.norm(dim=1), p.detach().norm(dim=1))
+        else:
+            assert torch.all(di == 0)
+    X, y = torch.randn(32, 2), torch.randn(32, 1)
+    before = [p.detach().clone() for p in model.parameters()]
+    line = landscape.loss_surface(model, F.mse_loss, X, y, [d], np.array([-1.0, 0.0, 1.0]))
+    assert line[1] == pytest.approx(F.mse_loss(model(X), y).item())
+    grid = landscape.loss_surface(model, F.mse_loss, X, y, [d, landscape.filter_normalised_direction(model, 2)],
+                                  [-1.0, 0.0, 1.0], [-0.5, 0.0])  # fmt: skip
+    assert grid.shape == (2, 3) and grid[1, 1] == pytest.approx(line[1])
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))  # restored
+
+
+def test_trade_off_explorer_is_ridge_regression():
+    x = np.linspace(-1, 1, 20)
+    y = np.sin(3 * x)
+    ex = TradeOffExplorer(x, y, degree=5, lams=[1e-4, 1e-1])
+    phi = np.vander(x, 6, increasing=True)
+    for k, lam in enumerate(ex.lams):
+        w = np.linalg.solve(phi.T @ phi / 20 + lam * np.eye(6), phi.T @ y / 20)
+        np.testing.assert_allclose(ex.W[k], w)
+        shown = ex.set(lam=float(lam))
+        np.testing.assert_allclose(shown["curve"], ex.phi_grid @ w)
+    assert ex.penalty[0] > ex.penalty[1] and ex.fit_error[0] < ex.fit_error[1]
+
+
+def test_barron_explorer_draws_the_loss_of_its_alpha():
+    ex = BarronExplorer()
+    for alpha, c in [(2.0, 1.0), (0.0, 0.5), (-2.0, 2.0)]:
+        shown = ex.set(alpha=alpha, c=c)
+        np.testing.assert_allclose(shown["rho"], robust.barron(ex.x, alpha, c))
+        np.testing.assert_allclose(shown["psi"], robust.barron_grad(ex.x, alpha, c))
+
+
+def test_gradient_flow_vanishes_with_sigmoid_and_is_fixed_by_relu_kaiming():
+    ex = GradientFlowExplorer(depth=12)
+    sig = ex.set(activation="sigmoid", init="PyTorch default")["norms"]
+    relu = ex.set(activation="relu", init="Kaiming")["norms"]
+    assert sig[0] / sig[-1] < 1e-6
+    assert 0.01 < relu[0] / relu[-1] < 100
