@@ -20,8 +20,9 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 # JupyterLab on localhost only, with token authentication left on (the URL it prints holds the token).
+# --allow-root: containers and CI machines often run as root, where Jupyter otherwise refuses to start.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks --allow-root
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env \

@@ -42,7 +42,11 @@ class Explorer:
         self._out = None
         self._background = None
         self._static_changed = False
+        self._layout_frozen = False
         self.moving: list = []  # artists that sliders move; _build fills it
+        # The numbers of the figure as text, under the controls: a screen reader can read them
+        # (a canvas is opaque to it), and so can a browser test.
+        self.readout = W.HTML(layout=W.Layout(margin="0 0 0 8px", width="95%"))  # fixed: no reflow on change
         self.controls = self._controls()
         self.fig = self._build()
         if self.mode != "inline":
@@ -80,6 +84,7 @@ class Explorer:
     def update(self, **values) -> None:
         start = perf_counter()
         self._draw(**values)
+        self.readout.value = " · ".join(ax.get_title() for ax in self.fig.axes if ax.get_title())
         self._redraw()
         self.update_ms.append((perf_counter() - start) * 1e3)
 
@@ -91,19 +96,33 @@ class Explorer:
                     display(self.fig)
             return
         canvas = self.fig.canvas
+        if self.mode == "ipympl" and getattr(canvas, "syncing_data_url", False):
+            # No browser view has initialised this canvas yet (it is being displayed now, or there
+            # is no front end, as under nbval). A frame pushed now would become ipympl's initial
+            # image, which ipympl 0.10 stores without its "data:" prefix, and the view would fail
+            # to load ("Error setting state"). Ask for a draw instead: the view makes it once it is
+            # ready, and that full draw captures the background for blitting.
+            self._static_changed = False
+            canvas.draw_idle()
+            return
         if self._background is None or self._static_changed:
             self._static_changed = False
             canvas.draw()  # full render; _on_full_draw keeps the static bitmap
-            # The layout is settled now; solving it again on every full draw only costs time.
-            self.fig.set_layout_engine("none")
         else:
             canvas.restore_region(self._background)
             self._draw_moving()
             canvas.blit(self.fig.bbox)  # ipympl sends the browser only the pixels that changed
+            # The frame is up to date: without this, pyplot's post-execute hook (which ipywidgets
+            # triggers on every slider message) would see a stale figure and redraw it in full.
+            self.fig.stale = False
 
     def _on_full_draw(self, event) -> None:
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._draw_moving()
+        # The layout is settled after the first full draw; solving it again on every one only costs time.
+        if self.fig.get_layout_engine() is not None and not self._layout_frozen:
+            self.fig.set_layout_engine("none")
+            self._layout_frozen = True
 
     def _draw_moving(self) -> None:
         for artist in self.moving:
@@ -144,10 +163,10 @@ class Explorer:
     def widget(self) -> W.VBox:
         box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
         if self.mode == "ipympl":
-            return W.VBox([box, self.fig.canvas])
+            return W.VBox([box, self.readout, self.fig.canvas])
         self._out = W.Output()
         self._redraw()
-        return W.VBox([box, self._out])
+        return W.VBox([box, self.readout, self._out])
 
     def _ipython_display_(self) -> None:
         display(self.widget())

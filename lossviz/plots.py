@@ -44,6 +44,11 @@ def backend_kind() -> str:
     return "headless"
 
 
+# Widest figure, in inches at 100 dpi: a notebook beside JupyterLab's file browser on a 1366-pixel
+# laptop screen has about 980 pixels; wider figures are scaled down, keeping their proportions.
+MAX_WIDTH = 9.6
+
+
 def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0, mosaic=None):
     """A figure with ``ncols`` axes side by side that is *not* shown automatically.
 
@@ -55,6 +60,9 @@ def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0, mosaic=
     if backend_kind() == "ipympl":
         with plt.ioff():
             fig = plt.figure(figsize=(width, height))
+        # pyplot redraws an interactive figure in full whenever an artist changes; explorers
+        # repaint what moved themselves (blitting), so that second, full redraw is switched off.
+        fig.stale_callback = None
         fig.canvas.header_visible = False
         fig.canvas.toolbar_visible = False
         fig.canvas.resizable = False

@@ -71,21 +71,26 @@ def run_epoch(model, loss_fn, loader, optimizer=None, device=None) -> float:
 class LiveCurve:
     """A progress bar and a train/validation loss curve that update during training.
 
-    Built once; ``update`` moves the two lines and the bar. Under ipympl the canvas pushes
-    the new image while the kernel is still busy; under the inline backend an Output widget
-    is redrawn. Without a notebook front end nothing is shown.
+    Built once; ``update`` moves the two lines and the bar. The figure is rendered off-screen
+    and shown as an image widget: widget updates reach the browser while the kernel is busy
+    training, which an interactive (ipympl) canvas created in the same cell cannot do, since it
+    waits for the browser's first message. Without a notebook front end nothing is shown.
     """
 
-    # Redrawing a figure costs ~50 ms; an epoch can take 5 ms. The bar moves every epoch,
+    # Rendering the curve costs ~50 ms; an epoch can take 5 ms. The bar moves every epoch,
     # the curve at most every MIN_INTERVAL seconds (and once more at the end).
     MIN_INTERVAL = 0.3
 
     def __init__(self, epochs: int, title: str = "training"):
         import ipywidgets as W
+        from IPython import get_ipython
         from IPython.display import display
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
-        self.mode = plots.backend_kind()
-        self.fig, (ax,) = plots.new_figure(1, 6.5, 3.2)
+        self.fig = Figure(figsize=(6.5, 3.2), layout="constrained")
+        FigureCanvasAgg(self.fig)
+        ax = self.fig.subplots()
         self.train_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["blue"], label="train")
         self.val_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["orange"], label="validation")
         self.best = ax.axvline(-1, color="grey", ls="--", lw=1, label="best epoch")
@@ -96,11 +101,11 @@ class LiveCurve:
         self.ax = ax
         self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
         self.text = W.Label(value="")
-        self.out = W.Output() if self.mode == "inline" else None
+        self.image = W.Image(format="png", layout=W.Layout(width="650px"))
         self._drawn_at = 0.0
-        if self.mode != "headless":
-            view = self.fig.canvas if self.mode == "ipympl" else self.out
-            display(W.VBox([W.HBox([self.bar, self.text]), view]))
+        self.shown = get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
+        if self.shown:
+            display(W.VBox([W.HBox([self.bar, self.text]), self.image]))
 
     def update(self, history: History, force: bool = False) -> None:
         epochs = list(range(1, len(history.train_loss) + 1))
@@ -118,14 +123,12 @@ class LiveCurve:
         values = [v for v in history.train_loss + history.val_loss if v > 0]
         if values:
             self.ax.set_ylim(min(values) * 0.8, max(values) * 1.25)
-        if self.mode == "ipympl":
-            self.fig.canvas.draw()  # pushes the image now, even though the kernel is busy
-        elif self.mode == "inline":
-            from IPython.display import clear_output, display
+        if self.shown:
+            import io
 
-            with self.out:
-                clear_output(wait=True)
-                display(self.fig)
+            with io.BytesIO() as png:
+                self.fig.savefig(png, format="png", dpi=90)
+                self.image.value = png.getvalue()
 
     def close(self, history: History) -> None:
         if history.train_loss:

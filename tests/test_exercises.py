@@ -90,7 +90,7 @@ def test_value_exercises_and_empty_answers():
 def test_feedback_renders_for_the_notebook():
     good, bad = Feedback(True, "fine"), Feedback(False, "off by 2")
     assert good and not bad
-    assert good._repr_markdown_().startswith("✅") and "off by 2" in bad._repr_markdown_()
+    assert good._repr_markdown_().startswith("✓") and "off by 2" in bad._repr_markdown_()
 
 
 def test_hint_and_solution_are_markdown():

@@ -235,6 +235,15 @@ def test_inline_backend_shows_a_fresh_png_per_move(line, monkeypatch):
     assert shown["w"] == 1.0
 
 
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_readout_repeats_the_figure_numbers_as_text(name, line):
+    ex = EXPLORERS[name](*line)
+    before = ex.readout.value
+    ex.set(**MOVES[name])
+    titles = [ax.get_title() for ax in ex.fig.axes if ax.get_title()]
+    assert ex.readout.value == " · ".join(titles) and ex.readout.value != before
+
+
 def test_widget_holds_every_control_with_a_description(line):
     ex = widgets.LinearFitExplorer(*line)
     box = ex.widget()

@@ -28,7 +28,7 @@ class Feedback:
         return self.passed
 
     def _repr_markdown_(self) -> str:
-        icon = "✅ **Correct.**" if self.passed else "❌ **Not yet.**"
+        icon = "✓ **Correct.**" if self.passed else "✗ **Not yet.**"  # glyphs every font has
         return f"{icon} {self.message}"
 
     def __repr__(self) -> str:

@@ -1,0 +1,159 @@
+"""Every lesson opened in JupyterLab in Chromium: run all, no error, widgets and figures drawn,
+and every slider of every explorer moved as a student would (keyboard), with the figure's
+pixels and its numbers changing. Screenshots and slider-to-repaint times are saved."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lossviz import losses
+
+from .conftest import OUT
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+SHOTS = OUT / "screenshots"
+
+CELLS_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  return panel.content.widgets.map((cell, i) => ({
+    index: i, type: cell.model.type,
+    executed: cell.model.type !== 'code' || cell.model.executionCount !== null,
+    tags: cell.model.getMetadata('tags') || [],
+    errors: cell.model.type === 'code'
+      ? cell.model.outputs.toJSON().filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue) : [],
+  }));
+}"""
+
+
+DONE_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const code = panel.content.widgets.filter(c => c.model.type === 'code');
+  const failed = code.some(c => !(c.model.getMetadata('tags') || []).includes('raises-exception')
+                               && c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+  const done = code.every(c => c.model.executionCount !== null)
+               && panel.sessionContext.session.kernel.status === 'idle';
+  return failed || done;
+}"""
+
+
+def figures_expected(nb) -> int:
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    return sum(("Explorer(" in c) + c.count("plt.show()") for c in code)
+
+
+def open_and_run(page, lab, name):
+    # A workspace of its own, reset: JupyterLab would otherwise reopen the tabs of earlier tests.
+    workspace = name.removesuffix(".ipynb").replace("_", "-")
+    page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{name}?reset&token={lab['token']}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=90_000)  # fmt: skip
+    page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.sessionContext.ready; }")
+    page.evaluate("() => { if (!window.jupyterapp.shell.leftCollapsed) window.jupyterapp.shell.collapseLeft(); }")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    # Done when every code cell has run and the kernel is idle, or when a cell that should not
+    # raise has raised (Run All stops there).
+    page.wait_for_function(DONE_JS, timeout=180_000)
+
+
+def move_and_time(page, explorer, key, latencies, label):
+    """Press ``key`` on a control; wait until the figure's pixels and its readout change."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    canvas = explorer.locator(".jupyter-matplotlib-canvas-div canvas").first.element_handle()
+    readout = explorer.locator(".widget-html-content").first
+    before = readout.inner_text()
+    page.evaluate("(c) => { window.__img = c.toDataURL(); window.__t0 = performance.now(); }", canvas)
+    key()
+    try:
+        page.wait_for_function("(c) => c.toDataURL() !== window.__img", arg=canvas, polling="raf", timeout=20_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{label}: the figure did not repaint within 20 s (readout: {readout.inner_text()!r})") from None
+    latencies[label].append(page.evaluate("() => performance.now() - window.__t0"))
+    try:
+        page.wait_for_function("([el, old]) => el.innerText !== old", arg=[readout.element_handle(), before], timeout=20_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{label}: the numbers did not change from {before!r}") from None
+    return readout.inner_text()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_lesson_runs_and_its_explorers_respond(name, lab, page, latencies):
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    stem = name.removesuffix(".ipynb")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    open_and_run(page, lab, name)
+    try:
+        cells = page.evaluate(CELLS_JS)
+        assert all(c["executed"] for c in cells), f"cells not run: {[c['index'] for c in cells if not c['executed']]}"
+        for c in cells:
+            if "raises-exception" in c["tags"]:
+                assert c["errors"], f"cell {c['index']} is tagged raises-exception but raised nothing"
+            else:
+                assert not c["errors"], f"cell {c['index']} shows an error: {c['errors']}"
+
+        notebook = page.locator(".jp-Notebook")
+        page.wait_for_function("() => !document.querySelector('.jp-Notebook').innerText.includes('Loading widget')",
+                               timeout=30_000)  # fmt: skip
+        assert "Error displaying widget" not in notebook.inner_text()
+        figures = page.locator(".jupyter-matplotlib-figure")
+        assert figures.count() >= figures_expected(nb)
+        # ipympl sizes a canvas once it is laid out on screen: visit each figure, wait for pixels.
+        for f in range(figures.count()):
+            figures.nth(f).scroll_into_view_if_needed()
+            figures.nth(f).locator("canvas").first.wait_for(state="visible")
+            page.wait_for_function("(c) => c.width > 0", arg=figures.nth(f).locator("canvas").first.element_handle(),
+                                   timeout=20_000)  # fmt: skip
+
+        explorers = page.locator(".widget-vbox:has(.jupyter-matplotlib-figure):has(.widget-html-content)")
+        if explorers.count():
+            explorers.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{stem}-run-all.png"))
+
+        for k in range(explorers.count()):
+            explorer = explorers.nth(k)
+            explorer.scroll_into_view_if_needed()
+            handles = explorer.locator(".noUi-handle")
+            for h in range(handles.count()):
+                handle = handles.nth(h)
+                label = f"{stem} explorer {k + 1}"
+                for _ in range(3):
+                    at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                    key = "ArrowLeft" if at_end else "ArrowRight"
+                    move_and_time(page, explorer, lambda: handle.press(key), latencies, label)
+            selects = explorer.locator("select")
+            for s in range(selects.count()):
+                select = selects.nth(s)
+                options = select.evaluate("e => [...e.options].map(o => o.value)")  # labels hold &nbsp;
+                current = select.input_value()
+                other = next(o for o in options if o != current)
+                move_and_time(page, explorer, lambda: select.select_option(other), latencies, f"{stem} explorer {k + 1}")
+            explorer.screenshot(path=str(SHOTS / f"{stem}-explorer{k + 1}-moved.png"))
+            if name.startswith("01") and k == 0:
+                check_point_explorer_numbers(explorer)
+    finally:
+        page.evaluate("async () => await window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+
+
+def check_point_explorer_numbers(explorer):
+    """The numbers shown after the moves are what lossviz computes for the slider positions."""
+    readouts = explorer.locator(".widget-readout").all_inner_texts()
+    prediction, target = float(readouts[0]), float(readouts[1])
+    loss_name = explorer.locator("select").input_value()
+    text = explorer.locator(".widget-html-content").inner_text()
+    shown_loss = float(re.search(r"= (-?[\d.]+) ·", text).group(1))
+    shown_grad = float(re.search(r"dL/dŷ = (-?[\d.]+)", text).group(1))
+    fn, grad, _ = {"mse": (losses.mse, losses.mse_grad, 0), "mae": (losses.mae, losses.mae_grad, 0),
+                   "huber": (losses.huber, losses.huber_grad, 0)}[loss_name]  # fmt: skip
+    assert shown_loss == pytest.approx(fn([prediction], [target]), abs=2e-4)
+    assert shown_grad == pytest.approx(grad([prediction], [target])[0], abs=2e-4)
+
+
+def test_latencies_are_recorded(latencies):
+    # Runs last in this file: every explorer above contributed its moves.
+    if not latencies:
+        pytest.skip("no explorer was moved (the lessons above were skipped)")
+    assert all(len(v) >= 1 and min(v) > 0 for v in latencies.values())
+
