@@ -9,7 +9,7 @@ PORT   ?= 8888
 # nbval runs every notebook under notebooks/ in a kernel of this same .venv, failing on any error.
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench venv clean
+.PHONY: lab test bench html venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,5 +33,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m benchmarks $(BENCH_ARGS)
 
+# Static pages of every lesson, executed, for reading without Jupyter: site/index.html (offline).
+html: $(STAMP)
+	$(PY) tools/build_site.py --out site
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site benchmarks/out

@@ -55,7 +55,7 @@ class DetectionExplorer(Explorer):
             rect = Rectangle((0, 0), 1, 1, fill=False, ec=plots.PALETTE["vermillion"], lw=2)
             ax.add_patch(rect)
             self.pred_boxes.append(rect)
-            self.labels.append(ax.set_title("", fontsize=8))
+            self.labels.append(ax.set_title("", fontsize="small"))
         ax = axes["trade"]
         weights = np.array(list(self.results))
         xs = np.arange(len(weights))
@@ -66,7 +66,7 @@ class DetectionExplorer(Explorer):
         ax.set_xticks(xs, [f"{w:g}" for w in weights])
         ax.set_ylim(0, 1.05)
         self.now = ax.axvline(0, color="grey", lw=1)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize="small", loc="lower left")
         plots.label(ax, "", "box-loss weight λ", "on the test set")
         self.trade, self.size, self.weights = ax, size, list(weights)
         self.moving += [*self.pred_boxes, *self.labels, self.now, ax.title]
@@ -82,7 +82,7 @@ class DetectionExplorer(Explorer):
             text.set_color("black" if ok else plots.PALETTE["vermillion"])
         i = self.weights.index(weight)
         self.now.set_xdata([i, i])
-        self.trade.set_title(f"λ = {weight:g}: accuracy {r['accuracy']:.0%}, mean IoU {r['miou']:.2f}", fontsize=10)
+        self.trade.set_title(f"λ = {weight:g}: accuracy {r['accuracy']:.0%}, mean IoU {r['miou']:.2f}", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"boxes": np.array([[r.get_x(), r.get_y(), r.get_x() + r.get_width(), r.get_y() + r.get_height()]
@@ -120,7 +120,7 @@ class GANExplorer(Explorer):
                              color=plots.PALETTE["vermillion"], label="generator")  # fmt: skip
         top = max(self.density(self.real).max(), max(self.density(s).max() for s, _ in self.snapshots.values()))
         ax.set_ylim(0, top * 1.1)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize="small")
         plots.label(ax, "", "x", "density")
         steps = list(self.snapshots)
         ax_d.plot(steps, [d for _, d in self.snapshots.values()], "o-", color=plots.PALETTE["purple"])
@@ -134,7 +134,7 @@ class GANExplorer(Explorer):
         samples, distance = self.snapshots[step]
         self.fake.set_ydata(self.density(samples))
         self.now.set_data([step], [distance])
-        self.ax.set_title(f"step {step}: W1 = {distance:.3f}, {np.mean(samples > 0):.0%} of samples right of 0", fontsize=10)
+        self.ax.set_title(f"step {step}: W1 = {distance:.3f}, {np.mean(samples > 0):.0%} of samples right of 0", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"density": np.asarray(self.fake.get_ydata()), "distance": float(self.now.get_ydata()[0])}

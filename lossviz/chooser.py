@@ -144,7 +144,13 @@ class Chooser:
 
     def _ipython_display_(self):
         import ipywidgets as W
-        from IPython.display import display
+        from IPython.display import Markdown, display
+
+        from . import plots
+
+        if plots.backend_kind() == "static":  # make html: the recommendation for the current answers
+            display(Markdown(self.recommendation.markdown()))
+            return
 
         display(W.VBox([W.HBox([self.controls["task"]]), W.HBox(list(self.controls.values())[1:],
                         layout=W.Layout(flex_flow="row wrap")), self.output]))  # fmt: skip

@@ -105,7 +105,7 @@ class LabelSmoothingExplorer(Explorer):
         self.pred_bars = _bars(ax_t, self.C, plots.PALETTE["blue"], 0.2, 0.4, "prediction softmax(z)")
         ax_t.set_xticks(range(self.C), ["true"] + [f"other {k}" for k in range(1, self.C)])
         ax_t.set_ylim(0, 1.05)
-        ax_t.legend(loc="upper right", fontsize=8)
+        ax_t.legend(loc="upper right", fontsize="small")
         plots.label(ax_t, "", "class", "probability")
         self.curve, = ax_l.plot([], [], lw=2, color=plots.LOSS_COLOURS["cross_entropy"])
         self.point, = ax_l.plot([], [], "o", ms=9, color=plots.PALETTE["black"])
@@ -181,7 +181,7 @@ class LogisticExplorer(Explorer):
         plots.label(ax_s, "", "weight w1", "weight w2")
         ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="grid minimum")
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")
-        ax_s.legend(loc="upper left", fontsize=8)
+        ax_s.legend(loc="upper left", fontsize="small")
         for label, colour in [(0, plots.PALETTE["blue"]), (1, plots.PALETTE["orange"])]:
             pts = self.X[self.y == label]
             ax_d.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, label=f"class {label}",
@@ -192,7 +192,7 @@ class LogisticExplorer(Explorer):
         ax_d.set_xlim(-self.box, self.box)
         ax_d.set_ylim(-self.box, self.box)
         ax_d.set_aspect("equal")
-        ax_d.legend(loc="upper left", fontsize=8)
+        ax_d.legend(loc="upper left", fontsize="small")
         plots.label(ax_d, "", "feature x1", "feature x2")
         self.ax_s, self.ax_d = ax_s, ax_d
         self.moving += [self.marker, self.boundary, *self.iso, ax_s.title, ax_d.title]
@@ -245,7 +245,7 @@ class MarginExplorer(Explorer):
             ax.set_xlim(*self.RANGE)
         ax_l.set_ylim(-0.1, 5)
         ax_g.set_ylim(-7.5, 0.5)
-        ax_l.legend(loc="upper right", fontsize=8)
+        ax_l.legend(loc="upper right", fontsize="small")
         plots.label(ax_l, "", "margin m = y·f(x)   (shaded: misclassified)", "loss")
         plots.label(ax_g, "", "margin m = y·f(x)", "d loss / d m")
         self.ax_l, self.ax_g = ax_l, ax_g
@@ -304,7 +304,7 @@ class SVMExplorer(Explorer):
         ax_d.set_xlim(-self.box, self.box)
         ax_d.set_ylim(-self.box, self.box)
         ax_d.set_aspect("equal")
-        ax_d.legend(loc="upper left", fontsize=7)
+        ax_d.legend(loc="upper left", fontsize="x-small")
         plots.label(ax_d, "", "feature x1", "feature x2")
         ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
         ax_n = ax_p.twinx()
@@ -312,8 +312,8 @@ class SVMExplorer(Explorer):
         ax_n.set_ylabel("number of support vectors")
         self.now = ax_p.axvline(self.lams[0], color="grey", lw=1)
         plots.label(ax_p, "", "regularisation λ (log scale)", "margin width 2/|w|")
-        ax_p.legend(loc="upper left", fontsize=8)
-        ax_n.legend(loc="lower right", fontsize=8)
+        ax_p.legend(loc="upper left", fontsize="small")
+        ax_n.legend(loc="lower right", fontsize="small")
         self.ax_d = ax_d
         self.moving += [self.sv, self.boundary, *self.band, self.now, ax_d.title]
         return fig
@@ -328,7 +328,7 @@ class SVMExplorer(Explorer):
         self.now.set_xdata([lam, lam])
         accuracy = np.mean(np.sign(self.X @ w + b) == self.y)
         self.ax_d.set_title(f"λ = {lam:.3g}: width {self.width[k]:.2f}, "
-                            f"{self.n_support[k]} SVs, accuracy {accuracy:.0%}", fontsize=10)  # fmt: skip
+                            f"{self.n_support[k]} SVs, accuracy {accuracy:.0%}", fontsize="medium")  # fmt: skip
 
     def drawn(self) -> dict:
         k = int(np.argmin(np.abs(self.lams - self.controls["lam"].value)))

@@ -49,7 +49,7 @@ class Explorer:
         self.readout = W.HTML(layout=W.Layout(margin="0 0 0 8px", width="95%"))  # fixed: no reflow on change
         self.controls = self._controls()
         self.fig = self._build()
-        if self.mode != "inline":
+        if self.mode not in ("inline", "static"):
             # Blitting: the static part is rendered once and kept as a bitmap; an update repaints
             # only the moving artists over it. A full draw (first show, a browser refresh)
             # recaptures that bitmap through the draw event.
@@ -89,6 +89,8 @@ class Explorer:
         self.update_ms.append((perf_counter() - start) * 1e3)
 
     def _redraw(self) -> None:
+        if self.mode == "static":
+            return  # a static page shows the figure once, in its final state (_ipython_display_)
         if self.mode == "inline":
             if self._out is not None:  # inline has no live canvas: show a fresh PNG
                 with self._out:
@@ -169,6 +171,16 @@ class Explorer:
         return W.VBox([box, self.readout, self._out])
 
     def _ipython_display_(self) -> None:
+        if self.mode == "static":  # make html: the picture, the control values and the numbers, as text
+            from IPython.display import Markdown
+
+            values = " · ".join(f"{getattr(c, 'description', k) or k} = {_fmt(c.value)}" for k, c in self.controls.items())
+            display(self.fig, Markdown(f"*Explorer, as last set:* {values}  \n{self.readout.value}"))
+            return
         display(self.widget())
+
+
+def _fmt(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 

@@ -107,8 +107,8 @@ class GalleryExplorer(Explorer):
         value, slope = float(fn(x)[0]), float(grad(x)[0])
         self.point.set_data(x, [value])
         self.grad_point.set_data(x, [slope])
-        self.ax_l.set_title(f"{loss} ({pytorch}): {value:.4f} at {x[0]:.3f}", fontsize=9)
-        self.ax_g.set_title(f"gradient {slope:.4f}", fontsize=10)
+        self.ax_l.set_title(f"{loss} ({pytorch}): {value:.4f} at {x[0]:.3f}", fontsize="small")
+        self.ax_g.set_title(f"gradient {slope:.4f}", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"x": float(self.point.get_xdata()[0]), "loss": float(self.point.get_ydata()[0]),

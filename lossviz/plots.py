@@ -7,6 +7,8 @@ and on a washed-out projector.
 
 from __future__ import annotations
 
+import os
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,8 +36,46 @@ LOSS_COLOURS = {
 }
 
 
+# The house style, for every figure of a lesson (set once by ``setup``).
+STYLE = {
+    "axes.prop_cycle": matplotlib.cycler(color=[PALETTE[k] for k in
+                                                ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+# Lecture mode: read from the back of a room through a washed-out projector.
+LECTURE = {
+    "font.size": 15, "axes.titlesize": 16, "axes.labelsize": 15, "legend.fontsize": 13,
+    "xtick.labelsize": 13, "ytick.labelsize": 13, "lines.linewidth": 3.0, "lines.markersize": 9,
+    "axes.linewidth": 1.5,
+}  # fmt: skip
+_saved: dict = {}
+
+
+def setup(lecture: bool = False) -> None:
+    """Once per notebook: the colour-blind-safe house style; ``lecture=True`` for a projector."""
+    matplotlib.rcParams.update(STYLE)
+    lecture_mode(lecture)
+
+
+def lecture_mode(on: bool = True) -> None:
+    """Switch the projector style on (large text, thick lines) or off (restores what it changed).
+
+    It applies to every figure made after the call: re-run the cells you want to show.
+    """
+    if on and not _saved:
+        _saved.update({k: matplotlib.rcParams[k] for k in LECTURE})
+        matplotlib.rcParams.update(LECTURE)
+    elif not on and _saved:
+        matplotlib.rcParams.update(_saved)
+        _saved.clear()
+
+
 def backend_kind() -> str:
-    """'ipympl' (``%matplotlib widget``), 'inline' (``%matplotlib inline``) or 'headless' (Agg)."""
+    """'ipympl' (``%matplotlib widget``), 'inline' (``%matplotlib inline``), 'headless' (Agg),
+    or 'static' when ``LOSSVIZ_STATIC=1`` (``make html``: pictures and text, no live widgets)."""
+    if os.environ.get("LOSSVIZ_STATIC") == "1":
+        return "static"
     backend = matplotlib.get_backend().lower()
     if "ipympl" in backend or "widget" in backend or "nbagg" in backend:
         return "ipympl"
@@ -94,7 +134,7 @@ def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str =
     contour_levels = np.quantile(surface, np.linspace(0.02, 0.9, levels))
     lines = ax.contour(w_values, b_values, surface, levels=np.unique(contour_levels),
                        colors="white", linewidths=0.7, alpha=0.8)  # fmt: skip
-    ax.clabel(lines, fontsize=7, fmt="%.3g")
+    ax.clabel(lines, fontsize="x-small", fmt="%.3g")
     ax.figure.colorbar(image, ax=ax, label="log(1 + loss)")
     return image
 

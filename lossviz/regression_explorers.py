@@ -63,7 +63,7 @@ class PointLossExplorer(Explorer):
         self.tangent, = ax_loss.plot([], [], color=plots.PALETTE["vermillion"], lw=1.5, label="tangent: slope = dL/dŷ")
         self.loss_point, = ax_loss.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
         self.grad_point, = ax_grad.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
-        ax_loss.legend(loc="upper center", fontsize=8)
+        ax_loss.legend(loc="upper center", fontsize="small")
         for ax in (ax_loss, ax_grad):
             ax.set_xlim(*self.RANGE)
         self.ax_loss, self.ax_grad = ax_loss, ax_grad
@@ -144,7 +144,7 @@ class LinearFitExplorer(Explorer):
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w, b)")
         self.arrow = ax_s.annotate("", xy=(0, 0), xytext=(0, 0),
                                    arrowprops=dict(arrowstyle="->", color="white", lw=2))  # fmt: skip
-        ax_s.legend(loc="upper left", fontsize=8)
+        ax_s.legend(loc="upper left", fontsize="small")
         ax_d.scatter(self.x, self.y, s=18, color=plots.PALETTE["blue"], label="data", zorder=3)
         self.residuals = LineCollection([], colors=plots.PALETTE["orange"], lw=1, label="residuals ŷ − y")
         ax_d.add_collection(self.residuals)
@@ -152,7 +152,7 @@ class LinearFitExplorer(Explorer):
         plots.label(ax_d, "", "x", "y")
         pad = 0.1 * np.ptp(self.y)
         ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
-        ax_d.legend(loc="upper left", fontsize=8)
+        ax_d.legend(loc="upper left", fontsize="small")
         self.ax_s, self.ax_d = ax_s, ax_d
         self.moving += [self.marker, self.arrow, self.residuals, self.line, ax_s.title, ax_d.title]
         return fig
@@ -228,8 +228,8 @@ class OutlierExplorer(Explorer):
         plots.label(ax_s, "fitted slope as the outlier moves", "outlier moved by (units of y)", "fitted slope w")
         pad = 0.1 * np.ptp(self.y)
         ax_d.set_ylim(self.y.min() - pad, self.y.max() + self.shift_range[1] + pad)
-        ax_d.legend(loc="upper left", fontsize=8)
-        ax_s.legend(loc="upper left", fontsize=8)
+        ax_d.legend(loc="upper left", fontsize="small")
+        ax_s.legend(loc="upper left", fontsize="small")
         self.ax_d = ax_d
         self.moving += [self.points, self.outlier, *self.lines.values(), self.now, ax_d.title]
         return fig

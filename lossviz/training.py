@@ -96,14 +96,16 @@ class LiveCurve:
         self.best = ax.axvline(-1, color="grey", ls="--", lw=1, label="best epoch")
         ax.set_xlim(0, max(epochs, 2))
         ax.set_yscale("log")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize="small")
         plots.label(ax, title, "epoch", "loss (log scale)")
         self.ax = ax
         self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
         self.text = W.Label(value="")
         self.image = W.Image(format="png", layout=W.Layout(width="650px"))
         self._drawn_at = 0.0
-        self.shown = get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
+        in_kernel = get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
+        self.static = plots.backend_kind() == "static"  # make html: one picture at the end
+        self.shown = in_kernel and not self.static
         if self.shown:
             display(W.VBox([W.HBox([self.bar, self.text]), self.image]))
 
@@ -136,6 +138,10 @@ class LiveCurve:
         self.bar.bar_style = "success"
         if history.stopped_early:
             self.text.value += f" (stopped early; kept epoch {history.best_epoch + 1})"
+        if self.static:
+            from IPython.display import display
+
+            display(self.fig)
 
 
 def fit(model, loss_fn, train_loader, val_loader=None, optimizer=None, epochs: int = 20,

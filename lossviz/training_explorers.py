@@ -44,7 +44,7 @@ class OptimizerExplorer(Explorer):
         self.end, = ax.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"], mec="white")
         ax.set_xlim(self.w_values[0], self.w_values[-1])
         ax.set_ylim(self.b_values[0], self.b_values[-1])
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right", fontsize="small")
         plots.label(ax, "", "slope w", "intercept b")
         self.ax = ax
         self.moving += [self.path, self.end, ax.title]
@@ -57,7 +57,7 @@ class OptimizerExplorer(Explorer):
         w, b = path[-1]
         loss = float(np.mean((w * self.x + b - self.y) ** 2))
         status = f"diverged after {len(path) - 1} steps" if len(path) <= self.steps else f"MSE after {self.steps} steps = {loss:.4g}"
-        self.ax.set_title(f"{optimizer}, lr {lr:.3g}: {status}", fontsize=10)
+        self.ax.set_title(f"{optimizer}, lr {lr:.3g}: {status}", fontsize="medium")
         self.last_path = path
 
     def drawn(self) -> dict:
@@ -112,13 +112,13 @@ class BatchSizeExplorer(Explorer):
         self.full_line, = ax.plot(steps, np.ones(self.steps), lw=2, color=plots.PALETTE["blue"], label="whole training set")
         top = max(np.percentile(v, 99) for v in self.batch_loss.values())
         ax.set_ylim(0, top)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize="small")
         plots.label(ax, "", "SGD step", "MSE")
         noise = [self.noise(s) for s in self.sizes]
         ax_n.loglog(self.sizes, noise, "o-", color=plots.PALETTE["purple"], label="measured")
         ax_n.loglog(self.sizes, noise[0] / np.sqrt(self.sizes), "--", color="grey", label="∝ 1/√batch")
         self.now, = ax_n.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2)
-        ax_n.legend(fontsize=8)
+        ax_n.legend(fontsize="small")
         plots.label(ax_n, "noise of the mini-batch loss", "batch size (log)", "std around the whole-set loss (log)")
         self.ax = ax
         self.moving += [self.batch_line, self.full_line, self.now, ax.title]
@@ -129,7 +129,7 @@ class BatchSizeExplorer(Explorer):
         self.full_line.set_ydata(self.full_loss[batch_size])
         self.now.set_data([batch_size], [self.noise(batch_size)])
         self.ax.set_title(f"batch size {batch_size}: final MSE {self.full_loss[batch_size][-1]:.3f}, "
-                          f"noise {self.noise(batch_size):.3f}", fontsize=10)  # fmt: skip
+                          f"noise {self.noise(batch_size):.3f}", fontsize="medium")  # fmt: skip
 
     def drawn(self) -> dict:
         return {"batch": np.asarray(self.batch_line.get_ydata()), "full": np.asarray(self.full_line.get_ydata())}

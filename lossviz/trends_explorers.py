@@ -42,7 +42,7 @@ class TradeOffExplorer(Explorer):
         self.curve, = ax_d.plot(self.grid, np.zeros_like(self.grid), lw=2, color=plots.PALETTE["vermillion"], label="fit")
         pad = 0.3 * np.ptp(self.y)
         ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
-        ax_d.legend(fontsize=8, loc="upper left")
+        ax_d.legend(fontsize="small", loc="upper left")
         plots.label(ax_d, "", "x", "y")
         ax_f.loglog(self.penalty, self.fit_error, "o-", ms=3, color=plots.PALETTE["purple"])
         self.point, = ax_f.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2)
@@ -55,7 +55,7 @@ class TradeOffExplorer(Explorer):
         k = int(np.argmin(np.abs(self.lams - lam)))
         self.curve.set_ydata(self.phi_grid @ self.W[k])
         self.point.set_data([self.penalty[k]], [self.fit_error[k]])
-        self.ax_d.set_title(f"λ = {lam:.2g}: MSE {self.fit_error[k]:.3f} + λ·|w|² ({self.penalty[k]:.3g})", fontsize=10)
+        self.ax_d.set_title(f"λ = {lam:.2g}: MSE {self.fit_error[k]:.3f} + λ·|w|² ({self.penalty[k]:.3g})", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"curve": np.asarray(self.curve.get_ydata()), "point": (float(self.point.get_xdata()[0]),
@@ -81,7 +81,7 @@ class BarronExplorer(Explorer):
             ax_r.plot(self.x, robust.barron(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
             ax_g.plot(self.x, robust.barron_grad(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
             at = min(float(robust.barron(np.array([5.9]), alpha)[0]), 5.6)  # L2 leaves the chart: label its edge
-            ax_r.annotate(name, (5.9, at), fontsize=7, ha="right", va="bottom", color="grey")
+            ax_r.annotate(name, (5.9, at), fontsize="x-small", ha="right", va="bottom", color="grey")
         self.rho, = ax_r.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
         self.psi, = ax_g.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
         ax_r.set_ylim(0, 6)
@@ -97,7 +97,7 @@ class BarronExplorer(Explorer):
         self.psi.set_ydata(robust.barron_grad(self.x, alpha, c))
         named = [n for a, n in self.NAMED.items() if np.isfinite(a) and abs(a - alpha) < 0.05]
         name = f" ({named[0]})" if named else " (→ Welsch as α → −∞)" if alpha <= -9.95 else ""
-        self.ax_r.set_title(f"α = {alpha:.1f}, c = {c:.2f}{name}", fontsize=10)
+        self.ax_r.set_title(f"α = {alpha:.1f}, c = {c:.2f}{name}", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"rho": np.asarray(self.rho.get_ydata()), "psi": np.asarray(self.psi.get_ydata())}
@@ -151,8 +151,8 @@ class GradientFlowExplorer(Explorer):
         ax.set_ylim(1e-20, 1e20)
         ax.axhspan(1e-20, 1e-6, color=plots.PALETTE["sky"], alpha=0.15)
         ax.axhspan(1e3, 1e20, color=plots.PALETTE["orange"], alpha=0.15)
-        ax.text(self.depth, 3e-20, "vanishing", ha="right", fontsize=8)
-        ax.text(self.depth, 3e19, "exploding", ha="right", va="top", fontsize=8)
+        ax.text(self.depth, 3e-20, "vanishing", ha="right", fontsize="small")
+        ax.text(self.depth, 3e19, "exploding", ha="right", va="top", fontsize="small")
         plots.label(ax, "", "layer (input side → output side)", "gradient norm |dL/dW| (log)")
         self.ax = ax
         self.moving += [self.line, ax.title]
@@ -165,7 +165,7 @@ class GradientFlowExplorer(Explorer):
         shown = np.clip(np.nan_to_num(norms, nan=1e19, posinf=1e19), 1e-19, 1e19)  # keep them on the chart
         self.line.set_ydata(shown)
         ratio = "the forward pass overflowed to inf" if overflow else f"first/last layer gradient ratio {norms[0] / norms[-1]:.1e}"
-        self.ax.set_title(f"{activation}, {init}: {ratio}", fontsize=10)
+        self.ax.set_title(f"{activation}, {init}: {ratio}", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"norms": np.asarray(self.line.get_ydata())}

@@ -146,3 +146,25 @@ def test_every_exercise_offers_check_hint_and_solution(path):
         if cell["cell_type"] == "code" and ".check(" in source:
             name = re.search(r"(\w+(?:\.\w+)?)\.check\(", source).group(1)
             assert f"{name}.hint()" in source and f"{name}.solution()" in source, f"{path.name} cell {i}"
+
+
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_carries_slideshow_metadata(path):
+    cells = _cells(path)
+    kinds = [c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in cells]
+    missing = [i for i, k in enumerate(kinds) if k not in SLIDE_TYPES]
+    assert not missing, f"{path.name}: cells {missing} have no slideshow metadata (RISE needs it)"
+    assert kinds[0] == "slide", "the title opens the first slide"
+    for cell, kind in zip(cells, kinds):  # every section starts a slide, so a lecturer can navigate
+        if cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("## "):
+            assert kind == "slide"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_setup_cell_offers_lecture_mode(path):
+    code = ["".join(c["source"]) for c in _cells(path) if c["cell_type"] == "code"]
+    setup = next(c for c in code if "%matplotlib widget" in c)
+    assert "plots.setup(lecture=" in setup

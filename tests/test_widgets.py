@@ -408,3 +408,42 @@ def test_gallery_draws_each_loss_and_gradient(name):
         assert shown["x"] == pytest.approx(x[0])
         assert shown["loss"] == pytest.approx(ENTRIES[name][0](x)[0])
         assert shown["gradient"] == pytest.approx(ENTRIES[name][1](x)[0])
+
+
+# ---------------------------------------------------------------- accessibility and lecture mode
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_figure_says_what_it_shows(name, line):
+    ex = EXPLORERS[name](*line)
+    shown = [ax for ax in ex.fig.axes if ax.axison and ax.get_label() != "<colorbar>"]
+    assert shown, "a figure with no axes"
+    for ax in shown:
+        # a twin axis shares its x label with its sibling
+        xlabel = ax.get_xlabel() or any(o.get_xlabel() for o in ax.get_shared_x_axes().get_siblings(ax))
+        assert xlabel and ax.get_ylabel(), f"{name}: an axis without a label ({ax.get_title()!r})"
+    assert any(ax.get_title() for ax in ex.fig.axes), f"{name}: no title anywhere"
+
+
+def test_lecture_mode_switches_on_and_off():
+    import matplotlib
+
+    before = {k: matplotlib.rcParams[k] for k in plots.LECTURE}
+    plots.lecture_mode(True)
+    try:
+        assert matplotlib.rcParams["font.size"] == 15 and matplotlib.rcParams["lines.linewidth"] == 3.0
+        big = widgets.PointLossExplorer()
+        assert big.ax_loss.title.get_fontsize() >= 16
+        plots.lecture_mode(True)  # twice on is still on, and off restores the original
+    finally:
+        plots.lecture_mode(False)
+    assert {k: matplotlib.rcParams[k] for k in plots.LECTURE} == before
+    assert widgets.PointLossExplorer().ax_loss.title.get_fontsize() < 16
+
+
+def test_house_palette_is_colour_blind_safe_okabe_ito():
+    import matplotlib
+
+    plots.setup()
+    cycle = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
+    assert cycle[:4] == ["#0072B2", "#E69F00", "#009E73", "#D55E00"]
