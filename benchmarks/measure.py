@@ -88,17 +88,40 @@ def notebooks(paths, repeats: int = 3) -> list[dict]:
 
 
 def explorer_cases():
-    """name -> (factory, function giving the i-th slider position). Grows as lessons land."""
+    """name -> (factory, function giving the i-th slider position): every explorer of the lessons."""
     from lossviz import data, widgets
 
     x, y = data.linear_regression(n=40, seed=0)
+    X2, y2 = data.two_blobs(n=100, distance=3.0, seed=0)
     rng = np.random.default_rng(0)
+
+    def pick(options):
+        return lambda i: options[i % len(options)]
+
+    svm_lams = tuple(float(v) for v in np.geomspace(1e-3, 3.0, 15))
+    ridge_lams = tuple(float(v) for v in np.geomspace(1e-12, 10, 45))  # TradeOffExplorer's default
+    u = lambda lo, hi: float(rng.uniform(lo, hi))  # noqa: E731
+    images, classes, boxes = data.shapes(n=8, seed=0)
+    det = {w: {"boxes": boxes, "classes": classes, "accuracy": 0.9, "miou": 0.7} for w in (0.0, 0.1, 1.0, 10.0)}
+    snaps = [(s, rng.normal(0, 1 + s / 500, 2000), 1.0 / (1 + s)) for s in range(0, 2001, 100)]
     return {
-        "01 PointLossExplorer": (widgets.PointLossExplorer, lambda i: {"prediction": float(rng.uniform(-4, 6))}),
-        "01 LinearFitExplorer": (lambda: widgets.LinearFitExplorer(x, y),
-                                 lambda i: {"w": float(rng.uniform(-1, 5)), "b": float(rng.uniform(-4, 2))}),
-        "01 OutlierExplorer": (lambda: widgets.OutlierExplorer(x, y, true_slope=2.0),
-                               lambda i: {"shift": float(rng.uniform(0, 40))}),
+        "00 GalleryExplorer": (widgets.GalleryExplorer, lambda i: {"position": u(0, 1)}),
+        "01 PointLossExplorer": (widgets.PointLossExplorer, lambda i: {"prediction": u(-4, 6)}),
+        "01 LinearFitExplorer": (lambda: widgets.LinearFitExplorer(x, y), lambda i: {"w": u(-1, 5), "b": u(-4, 2)}),
+        "01 OutlierExplorer": (lambda: widgets.OutlierExplorer(x, y, true_slope=2.0), lambda i: {"shift": u(0, 40)}),
+        "02 SoftmaxExplorer": (widgets.SoftmaxExplorer, lambda i: {"z0": u(-6, 6)}),
+        "02 LabelSmoothingExplorer": (widgets.LabelSmoothingExplorer, lambda i: {"eps": u(0, 0.5)}),
+        "02 LogisticExplorer": (lambda: widgets.LogisticExplorer(X2, y2), lambda i: {"w1": u(-4, 4), "w2": u(-4, 4)}),
+        "03 MarginExplorer": (widgets.MarginExplorer, lambda i: {"margin": u(-2.5, 3)}),
+        "03 SVMExplorer": (lambda: widgets.SVMExplorer(X2, 2.0 * y2 - 1, lams=svm_lams), lambda i: {"lam": svm_lams[i % 15]}),
+        "04 OptimizerExplorer": (lambda: widgets.OptimizerExplorer(x + 3, y), lambda i: {"lr": float(10 ** u(-3, -1))}),
+        "04 BatchSizeExplorer": (lambda: widgets.BatchSizeExplorer(*data.friedman1(1000)), pick([{"batch_size": b} for b in (1, 4, 16, 64, 256)])),
+        "05b DetectionExplorer": (lambda: widgets.DetectionExplorer(images, boxes, classes, det), pick([{"weight": w} for w in det])),
+        "05e GANExplorer": (lambda: widgets.GANExplorer(data.two_modes(2000), snaps), pick([{"step": s} for s, _, _ in snaps])),
+        "06 TradeOffExplorer": (lambda: widgets.TradeOffExplorer(x / 3, y / 3), pick([{"lam": v} for v in ridge_lams])),
+        "06 BarronExplorer": (widgets.BarronExplorer, lambda i: {"alpha": u(-10, 2)}),
+        "06 GradientFlowExplorer": (widgets.GradientFlowExplorer,
+                                    pick([{"activation": a} for a in ("sigmoid", "tanh", "relu")])),
     }  # fmt: skip
 
 
