@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import ipywidgets as W
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from . import checks, plots
-from .explorer import Explorer
-
-
-def _choice(description, options, value):
-    return W.SelectionSlider(options=options, value=value, description=description, continuous_update=True,
-                             style={"description_width": "initial"}, layout=W.Layout(width="420px"))  # fmt: skip
+from .explorer import Explorer, choice
 
 
 class DetectionExplorer(Explorer):
@@ -36,7 +30,7 @@ class DetectionExplorer(Explorer):
 
     def _controls(self):
         weights = list(self.results)
-        return {"weight": _choice("box-loss weight λ", weights, weights[len(weights) // 2])}
+        return {"weight": choice("box-loss weight λ", weights, weights[len(weights) // 2])}
 
     def _build(self):
         k = min(len(self.images), 8)
@@ -110,7 +104,7 @@ class GANExplorer(Explorer):
 
     def _controls(self):
         steps = list(self.snapshots)
-        return {"step": _choice("training step", steps, steps[0])}
+        return {"step": choice("training step", steps, steps[0])}
 
     def _build(self):
         fig, (ax, ax_d) = plots.new_figure(2, 11, 3.8)

@@ -7,7 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import checks, losses, margins, plots, surfaces, svm
-from .explorer import Explorer, slider
+from .explorer import Explorer, choice, slider
 
 
 def _bars(ax, n, colour, offset=0.0, width=0.8, label=None):
@@ -182,10 +182,7 @@ class LogisticExplorer(Explorer):
         ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="grid minimum")
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")
         ax_s.legend(loc="upper left", fontsize="small")
-        for label, colour in [(0, plots.PALETTE["blue"]), (1, plots.PALETTE["orange"])]:
-            pts = self.X[self.y == label]
-            ax_d.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, label=f"class {label}",
-                         marker="o" if label == 0 else "s")  # fmt: skip
+        plots.scatter_classes(ax_d, self.X, self.y)
         self.boundary, = ax_d.plot([], [], color="k", lw=2, label="boundary p = 0.5")
         self.iso = [ax_d.plot([], [], color="grey", ls="--", lw=1)[0] for _ in range(2)]
         self.iso[0].set_label("p = 0.1 and 0.9")
@@ -287,16 +284,11 @@ class SVMExplorer(Explorer):
 
     def _controls(self):
         options = [(f"{lam:.3g}", float(lam)) for lam in self.lams]
-        return {"lam": W.SelectionSlider(options=options, value=options[len(options) // 2][1],
-                                         description="regularisation λ", continuous_update=True,
-                                         style={"description_width": "initial"},
-                                         layout=W.Layout(width="420px"))}  # fmt: skip
+        return {"lam": choice("regularisation λ", options, options[len(options) // 2][1])}
 
     def _build(self):
         fig, (ax_d, ax_p) = plots.new_figure(2, 11, 4.4)
-        for label, colour, marker in [(-1, plots.PALETTE["blue"], "o"), (1, plots.PALETTE["orange"], "s")]:
-            pts = self.X[self.y == label]
-            ax_d.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, marker=marker, label=f"y = {label:+d}")
+        plots.scatter_classes(ax_d, self.X, self.y, classes=(-1, 1), names=("y = −1", "y = +1"))
         self.sv = ax_d.scatter([], [], s=110, facecolors="none", edgecolors="k", linewidths=1.3, label="support vectors")
         self.boundary, = ax_d.plot([], [], color="k", lw=2, label="f(x) = 0")
         self.band = [ax_d.plot([], [], color="k", ls="--", lw=1)[0] for _ in range(2)]

@@ -32,6 +32,15 @@ def slider(description: str, lo: float, hi: float, value: float, step: float = 0
     )  # fmt: skip
 
 
+def choice(description: str, options, value) -> W.SelectionSlider:
+    """A slider over a fixed list (values trained or computed in advance); options may be
+    values or ``(label, value)`` pairs."""
+    return W.SelectionSlider(
+        options=options, value=value, description=description, continuous_update=True,
+        style={"description_width": "initial"}, layout=W.Layout(width="420px"),
+    )  # fmt: skip
+
+
 class Explorer:
     """Base class: owns the controls, the figure, the redraw and the timing."""
 

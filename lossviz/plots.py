@@ -139,6 +139,15 @@ def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str =
     return image
 
 
+def scatter_classes(ax, X, y, classes=(0, 1), names=None) -> None:
+    """Points of two classes, told apart by colour *and* marker (circles, squares), so they
+    stay distinct in greyscale and for colour-blind readers."""
+    for k, (label, colour, marker) in enumerate(zip(classes, (PALETTE["blue"], PALETTE["orange"]), "os")):
+        pts = X[y == label]
+        name = names[k] if names else f"class {label}"
+        ax.scatter(pts[:, 0], pts[:, 1], s=16, color=colour, marker=marker, label=name)
+
+
 def residual_segments(x, pred, y) -> np.ndarray:
     """Vertical segments from each prediction to its target, for a ``LineCollection``."""
     return np.stack([np.column_stack([x, pred]), np.column_stack([x, y])], axis=1)

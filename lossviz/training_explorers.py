@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import checks, plots, surfaces, training
-from .explorer import Explorer
+from .explorer import Explorer, choice
 
 
 class OptimizerExplorer(Explorer):
@@ -100,10 +100,7 @@ class BatchSizeExplorer(Explorer):
         return float(np.std(self.batch_loss[size][half:] - self.full_loss[size][half:]))
 
     def _controls(self):
-        return {"batch_size": W.SelectionSlider(options=list(self.sizes), value=self.sizes[2],
-                                                description="batch size", continuous_update=True,
-                                                style={"description_width": "initial"},
-                                                layout=W.Layout(width="420px"))}  # fmt: skip
+        return {"batch_size": choice("batch size", list(self.sizes), self.sizes[min(2, len(self.sizes) - 1)])}
 
     def _build(self):
         fig, (ax, ax_n) = plots.new_figure(2, 11, 4.0)

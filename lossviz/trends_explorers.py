@@ -7,7 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import checks, plots, robust
-from .explorer import Explorer, slider
+from .explorer import Explorer, choice, slider
 
 
 class TradeOffExplorer(Explorer):
@@ -32,9 +32,7 @@ class TradeOffExplorer(Explorer):
 
     def _controls(self):
         options = [(f"{lam:.2g}", float(lam)) for lam in self.lams]
-        return {"lam": W.SelectionSlider(options=options, value=options[len(options) // 2][1],
-                                         description="weight λ of |w|²", continuous_update=True,
-                                         style={"description_width": "initial"}, layout=W.Layout(width="420px"))}  # fmt: skip
+        return {"lam": choice("weight λ of |w|²", options, options[len(options) // 2][1])}
 
     def _build(self):
         fig, (ax_d, ax_f) = plots.new_figure(2, 11, 4.0)

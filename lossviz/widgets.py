@@ -34,6 +34,6 @@ __all__ = [
     "Explorer", "slider", "POINT_LOSSES",
     "PointLossExplorer", "LinearFitExplorer", "OutlierExplorer",
     "SoftmaxExplorer", "LabelSmoothingExplorer", "LogisticExplorer", "MarginExplorer", "SVMExplorer",
-    "OptimizerExplorer", "BatchSizeExplorer", "DetectionExplorer", "GANExplorer", "GalleryExplorer",
-    "TradeOffExplorer", "BarronExplorer", "GradientFlowExplorer",
-]  # fmt: skip
+    "OptimizerExplorer", "BatchSizeExplorer", "DetectionExplorer", "GANExplorer", "GalleryExplorer",  # noqa: F822
+    "TradeOffExplorer", "BarronExplorer", "GradientFlowExplorer",  # noqa: F822
+]  # fmt: skip  (the last five load lazily through __getattr__)

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lossviz import contrastive, data, landscape, robust
+from lossviz import contrastive, landscape, robust
 from lossviz.trends_explorers import BarronExplorer, GradientFlowExplorer, TradeOffExplorer
 
 
