@@ -46,21 +46,14 @@ def test_explorers_show_their_last_state_as_text(site):
     assert "Explorer, as last set:" in page and "prediction ŷ = 3" in page
 
 
-def test_pages_render_in_chromium(site):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("no Chromium: `apt-get install -y chromium` to render the pages")
-    from playwright.sync_api import sync_playwright
-
+def test_pages_render_in_chromium(site, browser):
     shots = ROOT / "benchmarks" / "out" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])  # fmt: skip
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        external = []
-        page.on("request", lambda r: external.append(r.url) if r.url.startswith("http") else None)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    external = []
+    page.on("request", lambda r: external.append(r.url) if r.url.startswith("http") else None)
+    try:
         page.goto((site / "index.html").as_uri())
         assert page.locator("li a").count() == len(LESSONS)
         page.locator("li a").nth(1).click()
@@ -68,5 +61,6 @@ def test_pages_render_in_chromium(site):
         assert page.locator(".MathJax").count() > 10, "the formulas were typeset"
         assert page.locator("img").count() >= 3
         page.screenshot(path=str(shots / "site-01.png"))
-        browser.close()
+    finally:
+        context.close()
     assert external == [], f"the page reached for the network: {external[:3]}"

@@ -8,7 +8,6 @@ Playwright; without it the tests are skipped with the command that installs it.
 
 import json
 import os
-from collections import defaultdict
 import secrets
 import shutil
 import signal
@@ -17,14 +16,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
+CHROMIUM = os.environ.get("LOSSVIZ_CHROMIUM", "/usr/bin/chromium")  # the `browser` fixture is in tests/conftest.py
 # Screenshots and slider latencies land here; the path is printed at the end of the run.
 OUT = Path(os.environ.get("LOSSVIZ_E2E_OUT", ROOT / "benchmarks" / "out"))
 
@@ -86,16 +84,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
