@@ -151,6 +151,19 @@ def _line_points(w, b, offset, box: float):
     return np.array([p0 - 4 * box * d, p0 + 4 * box * d])
 
 
+def _boundary_view(ax, box, boundary_label, band_label, band_colour):
+    """A square view of 2-D data with a decision boundary (solid) and two level lines (dashed),
+    empty until ``_line_points`` fills them; returns ``(boundary, [level, level])``."""
+    boundary, = ax.plot([], [], color="k", lw=2, label=boundary_label)
+    levels = [ax.plot([], [], color=band_colour, ls="--", lw=1)[0] for _ in range(2)]
+    levels[0].set_label(band_label)
+    ax.set_xlim(-box, box)
+    ax.set_ylim(-box, box)
+    ax.set_aspect("equal")
+    plots.label(ax, "", "feature x1", "feature x2")
+    return boundary, levels
+
+
 class LogisticExplorer(Explorer):
     """Logistic regression ``p = sigmoid(w1 x1 + w2 x2)`` on 2-D data: the weights move the
     decision boundary over the data and a point over the BCE surface (computed once)."""
@@ -183,14 +196,8 @@ class LogisticExplorer(Explorer):
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")
         ax_s.legend(loc="upper left", fontsize="small")
         plots.scatter_classes(ax_d, self.X, self.y)
-        self.boundary, = ax_d.plot([], [], color="k", lw=2, label="boundary p = 0.5")
-        self.iso = [ax_d.plot([], [], color="grey", ls="--", lw=1)[0] for _ in range(2)]
-        self.iso[0].set_label("p = 0.1 and 0.9")
-        ax_d.set_xlim(-self.box, self.box)
-        ax_d.set_ylim(-self.box, self.box)
-        ax_d.set_aspect("equal")
+        self.boundary, self.iso = _boundary_view(ax_d, self.box, "boundary p = 0.5", "p = 0.1 and 0.9", "grey")
         ax_d.legend(loc="upper left", fontsize="small")
-        plots.label(ax_d, "", "feature x1", "feature x2")
         self.ax_s, self.ax_d = ax_s, ax_d
         self.moving += [self.marker, self.boundary, *self.iso, ax_s.title, ax_d.title]
         return fig
@@ -290,14 +297,8 @@ class SVMExplorer(Explorer):
         fig, (ax_d, ax_p) = plots.new_figure(2, 11, 4.4)
         plots.scatter_classes(ax_d, self.X, self.y, classes=(-1, 1), names=("y = −1", "y = +1"))
         self.sv = ax_d.scatter([], [], s=110, facecolors="none", edgecolors="k", linewidths=1.3, label="support vectors")
-        self.boundary, = ax_d.plot([], [], color="k", lw=2, label="f(x) = 0")
-        self.band = [ax_d.plot([], [], color="k", ls="--", lw=1)[0] for _ in range(2)]
-        self.band[0].set_label("f(x) = ±1 (margin)")
-        ax_d.set_xlim(-self.box, self.box)
-        ax_d.set_ylim(-self.box, self.box)
-        ax_d.set_aspect("equal")
+        self.boundary, self.band = _boundary_view(ax_d, self.box, "f(x) = 0", "f(x) = ±1 (margin)", "k")
         ax_d.legend(loc="upper left", fontsize="x-small")
-        plots.label(ax_d, "", "feature x1", "feature x2")
         ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
         ax_n = ax_p.twinx()
         ax_n.semilogx(self.lams, self.n_support, "s--", color=plots.PALETTE["green"], label="support vectors")
