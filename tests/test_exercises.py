@@ -87,6 +87,24 @@ def test_value_exercises_and_empty_answers():
     assert "no answer yet" in exercise.check(None).message
 
 
+@pytest.mark.parametrize("typed", [2.3026, 2.303, 2.30, 2.302585])
+def test_a_value_typed_by_hand_to_three_or_more_figures_passes(typed):
+    from lossviz.exercises import cross_entropy
+
+    assert cross_entropy.uniform_loss.check(typed).passed  # log(10) = 2.302585...
+
+
+@pytest.mark.parametrize("typed", [2.31, 2.29, 2.3036, 2.0])
+def test_a_wrong_typed_value_is_refused_without_saying_one_times(typed):
+    from lossviz.exercises import cross_entropy
+
+    verdict = cross_entropy.uniform_loss.check(typed)
+    assert not verdict.passed
+    assert "1 times" not in verdict.message
+    if abs(typed - 2.302585) < 0.02:
+        assert "close but not equal" in verdict.message and "2.3026" in verdict.message
+
+
 def test_feedback_renders_for_the_notebook():
     good, bad = Feedback(True, "fine"), Feedback(False, "off by 2")
     assert good and not bad

@@ -10,6 +10,7 @@ Each lesson's exercises live in a module named for the lesson: ``lossviz.exercis
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -79,7 +80,10 @@ class Exercise:
         return got.shape == want.shape and bool(np.allclose(got, want, rtol=self.rtol, atol=1e-12))
 
     def _check_value(self, answer) -> Feedback:
-        verdict = self._compare(self.reference(), answer, None)
+        want = self.reference()
+        if _typed_match(answer, want):
+            return Feedback(True, "That is the right value.")
+        verdict = self._compare(want, answer, None)
         return Feedback(True, "That is the right value.") if verdict is None else verdict
 
     def _run(self, fn: Callable, case: tuple):
@@ -154,8 +158,29 @@ def _factor_message(want: np.ndarray, got: np.ndarray, case) -> str:
             ]:
                 if factor is not None and np.isclose(r, factor, rtol=1e-6):
                     return f"Your answer is {text}"
+            if np.isclose(r, 1.0, rtol=0.02):  # "1 times the right one" would say nothing
+                return f"Your answer is close but not equal: expected {_short(want)}, got {_short(got)}"
             return f"Your answer is {r:.4g} times the right one"
     return f"Expected {_short(want)} but got {_short(got)}"
+
+
+def _typed_match(answer, want) -> bool:
+    """A number typed by hand matches if it is ``want`` rounded to the digits typed (3 at least).
+
+    2.303 and 2.3026 both pass for log(10) = 2.302585...; 2.31 does not. A value computed by
+    code carries ~16 digits and is left to the exact comparison.
+    """
+    if not isinstance(answer, (int, float, np.integer, np.floating)) or isinstance(answer, bool):
+        return False
+    a, w = float(answer), np.asarray(want, dtype=np.float64)
+    if w.ndim != 0 or not np.isfinite(a) or not np.isfinite(w) or w == 0:
+        return False
+    typed = len(re.sub(r"^0+", "", re.sub(r"e.*$|[-.]", "", repr(a))).rstrip("0") or "0")
+    if typed >= 12:  # not typed: computed
+        return False
+    digits = max(typed, 3)
+    last_digit = 10.0 ** (np.floor(np.log10(abs(float(w)))) - digits + 1)
+    return abs(a - float(w)) <= 0.5 * last_digit * (1 + 1e-9)
 
 
 def _sample_count(case) -> float:
