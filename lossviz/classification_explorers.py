@@ -223,10 +223,12 @@ class LogisticExplorer(Explorer):
 
 class MarginExplorer(Explorer):
     """0-1, hinge, squared hinge and logistic losses against the margin ``m = y f(x)``, with one
-    sample sliding along the axis."""
+    sample sliding along the axis. The logistic loss is in bits, ``log2(1 + e^-m)`` (see
+    ``lossviz.margins``), so that it lies on or above the 0-1 loss; the 0-1 loss is 1 at m = 0
+    and its step is drawn there ("steps-pre": each value holds back to the previous grid point)."""
 
     RANGE = (-2.5, 3.0)
-    NAMES = {"zero_one": "0-1", "hinge": "hinge", "squared_hinge": "squared hinge", "logistic": "logistic"}
+    NAMES = {"zero_one": "0-1", "hinge": "hinge", "squared_hinge": "squared hinge", "logistic": "logistic (log₂)"}
     COLOURS = {"zero_one": plots.PALETTE["black"], "hinge": plots.LOSS_COLOURS["hinge"],
                "squared_hinge": plots.PALETTE["sky"], "logistic": plots.LOSS_COLOURS["cross_entropy"]}  # fmt: skip
 
@@ -239,7 +241,7 @@ class MarginExplorer(Explorer):
         self.points, self.grad_points = {}, {}
         for name in margins.NAMES:
             style = dict(color=self.COLOURS[name], lw=2, label=self.NAMES[name])
-            ax_l.plot(m, margins.margin_loss(name, m), **style, drawstyle="steps-post" if name == "zero_one" else "default")
+            ax_l.plot(m, margins.margin_loss(name, m), **style, drawstyle="steps-pre" if name == "zero_one" else "default")
             ax_g.plot(m, margins.margin_grad(name, m), **style)
             self.points[name], = ax_l.plot([], [], "o", ms=8, color=self.COLOURS[name])
             self.grad_points[name], = ax_g.plot([], [], "o", ms=8, color=self.COLOURS[name])
@@ -264,7 +266,8 @@ class MarginExplorer(Explorer):
             self.grad_points[name].set_data([margin], [grads[name]])
         for line in self.now:
             line.set_xdata([margin, margin])
-        self.ax_l.set_title("  ".join(f"{self.NAMES[n]} {v:.3f}" for n, v in values.items()))
+        # the legend says "(log₂)"; the title keeps the short names so that it fits over the axes
+        self.ax_l.set_title("  ".join(f"{self.NAMES[n].split(' (')[0]} {v:.3f}" for n, v in values.items()))
         self.ax_g.set_title("gradients: " + "  ".join(f"{grads[n]:.3f}" for n in margins.NAMES))
 
     def drawn(self) -> dict:

@@ -139,6 +139,9 @@ class LinearFitExplorer(Explorer):
     def _build(self):
         fig, (ax_s, ax_d) = plots.new_figure(2, 11, 4.2)
         plots.surface_image(ax_s, self.w_values, self.b_values, self.surface)
+        # One unit of w as long as one unit of b on screen: only then is the descent arrow
+        # (-gradient) drawn perpendicular to the contour lines, as the lesson says it is.
+        ax_s.set_aspect("equal", adjustable="box")
         plots.label(ax_s, f"{self.loss_name.upper()} over (w, b)", "slope w", "intercept b")
         ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="minimum")
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w, b)")

@@ -142,3 +142,29 @@ def test_hinge_sweep_handles_features_at_zero_and_breakpoints_on_the_grid():
 def test_hinge_sweep_refuses_zero_one_labels():
     with pytest.raises(ValueError, match="2 \\* y - 1"):
         surfaces.hinge_surface(np.zeros((3, 2)), [0, 1, 1], [0.0], [0.0])
+
+
+@pytest.mark.parametrize("shift", [0.0, 40.0])
+def test_robust_lines_of_lesson_01_are_the_exact_optima_and_ignore_the_outliers_size(shift):
+    # Lesson 01's data, its last point moved up by `shift`: IRLS reaches the optimum that a
+    # linear program (MAE) and a quasi-Newton solver (Huber) find, and moving the outlier from
+    # 0 to 40 does not change either line (its residual is beyond delta, its pull capped).
+    from scipy.optimize import linprog, minimize
+
+    x, y = data.linear_regression(n=40, w=2.0, b=-1.0, noise=1.0, seed=0)
+    y = y + shift * (np.arange(40) == 39)
+    n = x.size
+    # MAE as a linear program over (w, b, t_1..t_n): minimise sum t_i with -t_i <= y_i - w x_i - b <= t_i
+    A = np.block([[-x[:, None], -np.ones((n, 1)), -np.eye(n)], [x[:, None], np.ones((n, 1)), -np.eye(n)]])
+    lp = linprog(np.r_[0, 0, np.ones(n)], A_ub=A, b_ub=np.r_[-y, y], bounds=[(None, None)] * 2 + [(0, None)] * n)
+    w, b = surfaces.best_fit_line(x, y, "mae")
+    assert losses.mae(w * x + b, y) == pytest.approx(lp.fun / n, rel=1e-9)
+    huber = minimize(lambda p: losses.huber(p[0] * x + p[1], y),
+                     [0.0, 0.0], jac=lambda p: [np.sum(losses.huber_grad(p[0] * x + p[1], y) * x),
+                                                np.sum(losses.huber_grad(p[0] * x + p[1], y))],
+                     method="BFGS", options={"gtol": 1e-12})  # fmt: skip
+    wh, bh = surfaces.best_fit_line(x, y, "huber", delta=1.0)
+    np.testing.assert_allclose([wh, bh], huber.x, atol=1e-6)
+    x0, y0 = data.linear_regression(n=40, w=2.0, b=-1.0, noise=1.0, seed=0)
+    np.testing.assert_allclose(surfaces.best_fit_line(x0, y0, "huber"), (wh, bh), atol=1e-10)
+    np.testing.assert_allclose(surfaces.best_fit_line(x0, y0, "mae"), (w, b), atol=1e-8)

@@ -51,3 +51,15 @@ def test_bad_labels_and_strengths(problem):
         svm.fit_linear_svms(X, y, [-0.1], steps=1)
     with pytest.raises(ValueError, match="one label per row"):
         svm.fit_linear_svms(X, y[:-1], [0.1], steps=1)
+
+
+def test_training_uses_one_thread_and_gives_the_callers_threads_back(problem):
+    import torch
+
+    X, y = problem
+    before = torch.get_num_threads()
+    W, b, _ = svm.fit_linear_svms(X, y, [0.1], steps=5)
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError):
+        svm.fit_linear_svms(X, (y + 1) / 2, [0.1], steps=1)
+    assert torch.get_num_threads() == before

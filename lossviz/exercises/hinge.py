@@ -50,11 +50,13 @@ hinge_subgradient = Exercise(
     title="The subgradient of the hinge",
     reference=lambda f, y: losses.hinge_grad(f, y),
     cases=_CASES,
-    hint_text="Where 1 − y f > 0 the loss is 1 − y f, whose derivative in f is −y; elsewhere it is 0. "
-    "Divide by N for the mean: `np.where(y * f < 1, -y, 0) / len(f)`.",
+    hint_text="Where 1 − y f > 0 the loss is 1 − y f, whose derivative in f is −y; where 1 − y f < 0 "
+    "it is 0. At the kink y f = 1 either value is a subgradient; PyTorch's `torch.clamp` takes −y, "
+    "so use `<=`. Divide by N for the mean: `np.where(y * f <= 1, -y, 0) / len(f)`.",
     solution_code="""
 def my_hinge_grad(score, target):
-    return np.where(target * score < 1, -target, 0.0) / len(score)
+    # at the kink (target * score == 1) this takes -target, as torch.clamp does
+    return np.where(target * score <= 1, -target, 0.0) / len(score)
 """,
     mistakes=[
         (lambda f, y: np.where(y * f < 0, -y, 0.0) / len(f),
