@@ -27,6 +27,22 @@ class Recommendation:
                 f"**Read:** {self.lesson}")  # fmt: skip
 
 
+_CALIBRATION = ("a deep net trained with this loss is often over-confident (Guo et al., 2017, On "
+                "Calibration of Modern Neural Networks): check calibration on validation data; "
+                "temperature scaling (divide the logits by one T fitted on the validation set) "
+                "removed most of the miscalibration in their experiments")  # fmt: skip
+
+
+def _imbalance_and_noise(imbalance: bool, noisy_labels: bool, weighting: str, robust: str) -> list[str]:
+    """The advice for rare classes and wrong labels, kept whichever binary loss is chosen."""
+    pitfalls = []
+    if imbalance:
+        pitfalls.append(f"rare class: {weighting}, and report recall of the rare class, not accuracy")
+    if noisy_labels:
+        pitfalls.append(f"with noisy labels, consider {robust}")
+    return pitfalls
+
+
 def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibrated: bool = True,
               noisy_labels: bool = False) -> Recommendation:  # fmt: skip
     """A loss for ``task`` (one of ``TASKS``) given what is known about the data."""
@@ -47,18 +63,27 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
             "01 Mean squared error")  # fmt: skip
     if task == "binary classification":
         if not calibrated:
+            pitfalls = ["labels must be -1 and +1: map {0, 1} with 2y - 1",
+                        "nn.HingeEmbeddingLoss is a different loss"]
+            pitfalls += _imbalance_and_noise(
+                imbalance, noisy_labels,
+                "weight each sample's hinge term by its class: "
+                "(w * torch.clamp(1 - y * f, min=0)).mean(), w larger for the rare class",
+                "a robust loss such as GCE (lesson 06): the hinge keeps pushing on every "
+                "mislabelled sample the model classifies by its true class")  # fmt: skip
             return Recommendation("the hinge loss", "torch.clamp(1 - y * f, min=0).mean()",
-                "You need decisions, not probabilities: the hinge stops caring once a sample is right by a margin (lesson 03).",
-                ["labels must be -1 and +1: map {0, 1} with 2y - 1", "nn.HingeEmbeddingLoss is a different loss"],
-                "03 Hinge loss")  # fmt: skip
-        pitfalls = ["pass logits, not sigmoid outputs (BCELoss on probabilities saturates at ±100)"]
-        if imbalance:
-            pitfalls.append("set pos_weight = negatives / positives, and report recall of the rare class, not accuracy")
-        if noisy_labels:
-            pitfalls.append("with noisy labels, consider label smoothing or a robust loss such as GCE (lesson 06)")
-        return Recommendation("binary cross-entropy on logits", "nn.BCEWithLogitsLoss(" + ("pos_weight=...)" if imbalance else ")"),
-            "The negative log-likelihood of a Bernoulli: it gives calibrated probabilities and its gradient "
-            "sigmoid(z) - y never vanishes for a confident mistake (lesson 02).", pitfalls, "02 Cross-entropy")  # fmt: skip
+                "You need decisions, not probabilities: the hinge stops caring once a sample is "
+                "right by a margin (lesson 03).", pitfalls, "03 Hinge loss")  # fmt: skip
+        pitfalls = ["pass logits, not sigmoid outputs: in float32 sigmoid(z) rounds to 1 for z above "
+                    "about 16.6, and for a sample of class 0 BCELoss then clamps log(0) to -100 and "
+                    "passes back a gradient of 0", _CALIBRATION]  # fmt: skip
+        pitfalls += _imbalance_and_noise(imbalance, noisy_labels, "set pos_weight = negatives / positives",
+                                         "label smoothing or a robust loss such as GCE (lesson 06)")  # fmt: skip
+        pytorch = "nn.BCEWithLogitsLoss(" + ("pos_weight=...)" if imbalance else ")")
+        return Recommendation("binary cross-entropy on logits", pytorch,
+            "The negative log-likelihood of a Bernoulli, a proper scoring rule: its expected value is "
+            "smallest when the predicted probability is the true one, and its gradient sigmoid(z) - y "
+            "never vanishes for a confident mistake (lesson 02).", pitfalls, "02 Cross-entropy")  # fmt: skip
     if task == "multi-class classification":
         if not calibrated and not imbalance and not noisy_labels:
             return Recommendation("the multi-class hinge", "nn.MultiMarginLoss()",
@@ -69,10 +94,13 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
             [a for a, on in [("weight=class_weights", imbalance), ("label_smoothing=0.1", noisy_labels)] if on]) + ")"
         pitfalls = ["give logits (N, C) and int64 class indices (N,); no softmax in the model",
                     "the first loss of a K-class model should be near log K"]
+        if calibrated:
+            pitfalls.append(_CALIBRATION)
         if imbalance:
             pitfalls.append("weight classes by inverse frequency, or use the focal loss (lesson 06)")
         if noisy_labels:
-            pitfalls.append("noisy labels: label smoothing helps; generalised cross-entropy resists them better (lesson 06)")
+            pitfalls.append("noisy labels: label smoothing can help; generalised cross-entropy (GCE) resisted them better than "
+                            "plain cross-entropy in lesson 06")
         return Recommendation("cross-entropy", pytorch,
             "The negative log-likelihood of a categorical distribution; its gradient is softmax(z) - y (lesson 02).",
             pitfalls, "02 Cross-entropy; 05a Image classification")  # fmt: skip

@@ -33,6 +33,23 @@ def test_every_task_has_an_answer_for_every_combination():
             assert r.pytorch and r.lesson
 
 
+def test_hinge_for_rare_classes_keeps_the_imbalance_and_noise_advice():
+    r = chooser.recommend("binary classification", imbalance=True, calibrated=False, noisy_labels=True)
+    assert "torch.clamp(1 - y * f, min=0)" in r.pytorch
+    advice = " ".join(r.pitfalls)
+    assert "rare class" in advice and "recall of the rare class" in advice and "weight" in advice
+    assert "noisy labels" in advice and "GCE" in advice
+    multi = " ".join(chooser.recommend("multi-class classification", imbalance=True, calibrated=False).pitfalls)
+    assert "inverse frequency" in multi  # the multi-class path kept it already
+
+
+@pytest.mark.parametrize("task", ["binary classification", "multi-class classification"])
+def test_probabilities_come_with_the_calibration_caveat(task):
+    advice = " ".join(chooser.recommend(task).pitfalls)
+    assert "over-confident" in advice and "Guo et al., 2017" in advice and "temperature scaling" in advice
+    assert "calibrated probabilities" not in chooser.recommend(task).why
+
+
 def test_unknown_task():
     with pytest.raises(ValueError, match="unknown task 'ranking'"):
         chooser.recommend("ranking")

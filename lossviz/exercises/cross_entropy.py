@@ -3,14 +3,52 @@
 import numpy as np
 
 from .. import losses
-from . import Exercise
+from . import Exercise, Feedback, _describe
 
 _rng = np.random.default_rng(2)
 _LOGITS = [
     (_rng.normal(size=(4, 3)) * 2, np.array([0, 2, 1, 2])),
-    (np.array([[1000.0, 0.0, -1000.0], [5.0, 5.0, 5.0]]), np.array([1, 0])),  # large logits
+    (np.array([[1000.0, 999.0, 998.0], [3.0, 1.0, 2.0]]), np.array([0, 2])),  # exp(1000) overflows
+    (np.array([[1000.0, 0.0, -1000.0], [5.0, 5.0, 5.0]]), np.array([1, 0])),  # e^(0 - 1000) underflows
     (_rng.normal(size=(6, 5)), np.array([4, 0, 1, 2, 3, 3])),
 ]
+
+_UNDERFLOW = (
+    "Your loss is inf on input {case}, where the right answer is finite: softmax underflows. "
+    "The true class's logit is far below the largest one, so its probability e^(z_c − max) rounds to 0 "
+    "and log(0) = −inf. Subtracting the maximum prevents overflow, not this. Never take log(softmax(z)): "
+    "compute log-softmax directly, z − m − log(sum(exp(z − m))) (log-sum-exp), as `torch.log_softmax` does."
+)
+
+
+def _log_of_stable_softmax(z, y):
+    with np.errstate(divide="ignore"):
+        return -np.mean(np.log(losses.softmax(z)[np.arange(len(y)), y]))
+
+
+class _NamesUnderflow(Exercise):
+    """Names log(0) from an underflowing softmax, which the generic NaN/inf message calls overflow.
+
+    The generic check runs before the known mistakes, so this one is looked for first: the answer
+    is +inf where log(stable softmax) is +inf too, i.e. a true-class probability rounded to 0.
+    """
+
+    def _compare(self, want, got, case, fn=None):
+        if fn is not None and case and np.isfinite(want) and _is_plus_inf(got):
+            if _is_plus_inf(_log_of_stable_softmax(*case)):
+                return Feedback(False, _UNDERFLOW.format(case=_describe(case)))
+        return super()._compare(want, got, case, fn)
+
+
+def _is_plus_inf(value) -> bool:
+    try:
+        if hasattr(value, "detach"):  # a torch tensor
+            value = value.detach().cpu().numpy()
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return False
+    return arr.shape == () and bool(arr == np.inf)
+
 
 stable_softmax = Exercise(
     title="A softmax that does not overflow",
@@ -32,12 +70,12 @@ def my_softmax(z):
     ],
 )  # fmt: skip
 
-cross_entropy_from_logits = Exercise(
+cross_entropy_from_logits = _NamesUnderflow(
     title="Cross-entropy from logits and class indices",
     reference=lambda z, y: losses.cross_entropy(z, y),
     cases=_LOGITS,
     hint_text="Use log-softmax, never log(softmax): `z - m - log(sum(exp(z - m)))` with m the row "
-    "maximum. Then pick each row's true class with `logp[np.arange(len(y)), y]`, negate and average.",
+    "maximum (log(softmax) gives log(0) = −inf when a probability underflows to 0). Then pick each row's true class with `logp[np.arange(len(y)), y]`, negate and average.",
     solution_code="""
 def my_cross_entropy(logits, target):
     m = logits.max(axis=1, keepdims=True)
