@@ -9,6 +9,8 @@
 
 It runs on CUDA when there is a GPU and on the CPU otherwise. ``live=True`` shows a progress
 bar and a loss curve that update during training; ``live=False`` is silent (tests, scripts).
+``metric=accuracy`` records one more number per epoch beside the loss, on both splits, and
+draws it in a second panel: the loss is what the optimizer sees, the metric what people read.
 torch is imported when this module is, which is only when a lesson asks for it.
 """
 
@@ -30,10 +32,19 @@ def default_device() -> torch.device:
 
 @dataclass
 class History:
-    """What happened during ``fit``: one entry per epoch run."""
+    """What happened during ``fit``: one entry per epoch run.
+
+    ``train_loss`` and ``train_metric`` are means over the epoch's mini-batches, taken while the
+    weights were still changing (as every training loop reports them); ``val_loss`` and
+    ``val_metric`` are measured after the epoch, on the weights it ended with. The metric lists
+    stay empty when ``fit`` was given no ``metric``; ``metric_name`` names it (``"accuracy"``).
+    """
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
+    train_metric: list[float] = field(default_factory=list)
+    val_metric: list[float] = field(default_factory=list)
+    metric_name: str = ""
     best_epoch: int = -1  # 0-based index of the epoch whose weights were kept
     stopped_early: bool = False
     seconds: float = 0.0
@@ -42,36 +53,62 @@ class History:
     def best_val_loss(self) -> float:
         return self.val_loss[self.best_epoch] if self.val_loss else float("nan")
 
+    @property
+    def best_val_metric(self) -> float:
+        """The validation metric of the kept weights (chosen by validation *loss*)."""
+        return self.val_metric[self.best_epoch] if self.val_metric else float("nan")
 
-def run_epoch(model, loss_fn, loader, optimizer=None, device=None) -> float:
+
+def accuracy(logits, target) -> float:
+    """The fraction of samples whose largest logit is the true class.
+
+    ``logits``: ``(N, C)``; ``target``: ``(N,)`` class indices. PyTorch:
+    ``(logits.argmax(1) == target).float().mean().item()``. Not differentiable, so it is watched,
+    never minimised: cross-entropy is the loss that trains for it.
+    """
+    if logits.ndim != 2 or target.shape != logits.shape[:1]:
+        raise ValueError(
+            f"accuracy: logits must have shape (N, C) and target shape (N,), got "
+            f"{tuple(logits.shape)} and {tuple(target.shape)}. For one score per sample "
+            "(binary), compare (score > 0) with the labels instead."
+        )
+    return (logits.argmax(1) == target).float().mean().item()
+
+
+def run_epoch(model, loss_fn, loader, optimizer=None, device=None, metric=None):
     """One pass over ``loader``; trains when given an ``optimizer``, else only evaluates.
 
     Returns the mean loss per *sample* (each batch's mean weighted by its size, so a smaller
-    last batch counts for what it holds).
+    last batch counts for what it holds). With ``metric(output, target)``, a mean over the batch
+    such as :func:`accuracy`, returns ``(loss, metric)``, the metric averaged the same way.
     """
     device = device or next(model.parameters()).device
     training = optimizer is not None
     model.train(training)  # dropout and batch norm behave differently in the two modes
-    total, count = 0.0, 0
+    total, score, count = 0.0, 0.0, 0
     with torch.set_grad_enabled(training):  # no graph is built for validation
         for xb, yb in loader:
             xb, yb = xb.to(device), yb.to(device)
-            loss = loss_fn(model(xb), yb)
+            out = model(xb)
+            loss = loss_fn(out, yb)
             if training:
                 optimizer.zero_grad()  # gradients add up across backward calls unless cleared
                 loss.backward()
                 optimizer.step()
             total += loss.item() * len(xb)
+            if metric is not None:
+                score += float(metric(out.detach(), yb)) * len(xb)
             count += len(xb)
     if count == 0:
         raise ValueError("run_epoch: the loader yielded no batches; is its data set empty?")
-    return total / count
+    return total / count if metric is None else (total / count, score / count)
 
 
 class LiveCurve:
     """A progress bar and a train/validation loss curve that update during training.
 
-    Built once; ``update`` moves the two lines and the bar. The figure is rendered off-screen
+    With ``metric_name``, a second panel beside it draws the metric (accuracy) of both splits.
+    Built once; ``update`` moves the lines and the bar. The figure is rendered off-screen
     and shown as an image widget: widget updates reach the browser while the kernel is busy
     training, which an interactive (ipympl) canvas created in the same cell cannot do, since it
     waits for the browser's first message. Without a notebook front end nothing is shown.
@@ -81,27 +118,40 @@ class LiveCurve:
     # the curve at most every MIN_INTERVAL seconds (and once more at the end).
     MIN_INTERVAL = 0.3
 
-    def __init__(self, epochs: int, title: str = "training"):
+    def __init__(self, epochs: int, title: str = "training", metric_name: str | None = None):
         import ipywidgets as W
         from IPython import get_ipython
         from IPython.display import display
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=(6.5, 3.2), layout="constrained")
+        width = 6.5 if metric_name is None else 10.0
+        self.fig = Figure(figsize=(width, 3.2), layout="constrained")
         FigureCanvasAgg(self.fig)
-        ax = self.fig.subplots()
+        axes = self.fig.subplots(1, 1 if metric_name is None else 2, squeeze=False)[0]
+        ax = axes[0]
         self.train_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["blue"], label="train")
         self.val_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["orange"], label="validation")
-        self.best = ax.axvline(-1, color="grey", ls="--", lw=1, label="best epoch")
+        self.best = ax.axvline(-1, color="grey", ls="--", lw=1,
+                               label="best epoch (lowest validation loss)")  # fmt: skip
         ax.set_xlim(0, max(epochs, 2))
         ax.set_yscale("log")
         ax.legend(fontsize="small")
         plots.label(ax, title, "epoch", "loss (log scale)")
-        self.ax = ax
+        self.ax, self.metric_ax, self.metric_name = ax, None, metric_name
+        if metric_name is not None:
+            m = axes[1]
+            blue, orange = plots.PALETTE["blue"], plots.PALETTE["orange"]
+            self.train_metric_line, = m.plot([], [], "o-", ms=3, color=blue, label="train")
+            self.val_metric_line, = m.plot([], [], "o-", ms=3, color=orange, label="validation")
+            self.metric_best = m.axvline(-1, color="grey", ls="--", lw=1)
+            m.set_xlim(0, max(epochs, 2))
+            m.legend(fontsize="small")
+            plots.label(m, f"{metric_name} of the same epochs", "epoch", metric_name)
+            self.metric_ax = m
         self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
         self.text = W.Label(value="")
-        self.image = W.Image(format="png", layout=W.Layout(width="650px"))
+        self.image = W.Image(format="png", layout=W.Layout(width=f"{int(width * 100)}px"))
         self._drawn_at = 0.0
         in_kernel = get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
         self.static = plots.backend_kind() == "static"  # make html: one picture at the end
@@ -114,6 +164,9 @@ class LiveCurve:
         self.bar.value = len(epochs)
         self.bar.description = f"epoch {len(epochs)}"
         last = f"train {history.train_loss[-1]:.4g}" + (f", validation {history.val_loss[-1]:.4g}" if history.val_loss else "")
+        if self.metric_ax is not None and history.train_metric:
+            last += f"; {self.metric_name}: train {history.train_metric[-1]:.4g}"
+            last += f", validation {history.val_metric[-1]:.4g}" if history.val_metric else ""
         self.text.value = last
         if not force and time.perf_counter() - self._drawn_at < self.MIN_INTERVAL:
             return
@@ -125,6 +178,14 @@ class LiveCurve:
         values = [v for v in history.train_loss + history.val_loss if v > 0]
         if values:
             self.ax.set_ylim(min(values) * 0.8, max(values) * 1.25)
+        if self.metric_ax is not None and history.train_metric:
+            self.train_metric_line.set_data(epochs, history.train_metric)
+            if history.val_metric:
+                self.val_metric_line.set_data(epochs, history.val_metric)
+                self.metric_best.set_xdata([history.best_epoch + 1] * 2)
+            scores = history.train_metric + history.val_metric
+            pad = max(0.02, 0.05 * (max(scores) - min(scores)))
+            self.metric_ax.set_ylim(min(scores) - pad, max(scores) + pad)
         if self.shown:
             import io
 
@@ -146,13 +207,17 @@ class LiveCurve:
 
 def fit(model, loss_fn, train_loader, val_loader=None, optimizer=None, epochs: int = 20,
         patience: int | None = None, min_delta: float = 0.0, device=None, live: bool = True,
-        title: str = "training") -> History:  # fmt: skip
+        title: str = "training", metric=None) -> History:  # fmt: skip
     """Train ``model`` and return its :class:`History`; the best weights are kept.
 
     - ``optimizer`` defaults to Adam with learning rate 1e-3, the article's choice.
     - With ``val_loader``, the weights of the epoch with the lowest validation loss are
       restored at the end; with ``patience``, training stops after that many epochs without an
-      improvement larger than ``min_delta``.
+      improvement larger than ``min_delta``. ``val_loader`` is for choosing: keep the test
+      split out of it, and evaluate on the test split once, after ``fit``.
+    - ``metric(output, target)``, e.g. :func:`accuracy`, is recorded each epoch on both splits
+      (``history.train_metric``, ``history.val_metric``) and drawn beside the loss. It is only
+      watched: the weights are still chosen by validation loss.
     - ``device`` defaults to CUDA when available; the model is moved there.
     """
     if not isinstance(epochs, int) or epochs < 1:
@@ -161,16 +226,27 @@ def fit(model, loss_fn, train_loader, val_loader=None, optimizer=None, epochs: i
         raise ValueError(f"fit: patience must be a whole number >= 1 (or None), got {patience!r}.")
     if patience is not None and val_loader is None:
         raise ValueError("fit: early stopping watches the validation loss: give val_loader, or set patience=None.")
+    if metric is not None and not callable(metric):
+        raise ValueError(f"fit: metric must be a function metric(output, target) -> float, "
+                         f"such as training.accuracy; got {metric!r}.")  # fmt: skip
     device = torch.device(device) if device is not None else default_device()
     model.to(device)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=1e-3)
-    history = History()
-    curve = LiveCurve(epochs, title) if live else None
+    name = getattr(metric, "__name__", "metric") if metric is not None else ""
+    history = History(metric_name=name)
+    curve = LiveCurve(epochs, title, name or None) if live else None
     best_state, waited, start = None, 0, time.perf_counter()
     for epoch in range(epochs):
-        history.train_loss.append(run_epoch(model, loss_fn, train_loader, optimizer, device))
+        train = run_epoch(model, loss_fn, train_loader, optimizer, device, metric)
+        if metric is not None:
+            train, score = train
+            history.train_metric.append(score)
+        history.train_loss.append(train)
         if val_loader is not None:
-            val = run_epoch(model, loss_fn, val_loader, None, device)
+            val = run_epoch(model, loss_fn, val_loader, None, device, metric)
+            if metric is not None:
+                val, score = val
+                history.val_metric.append(score)
             history.val_loss.append(val)
             if best_state is None or val < history.best_val_loss - min_delta:
                 history.best_epoch, best_state, waited = epoch, copy.deepcopy(model.state_dict()), 0

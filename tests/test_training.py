@@ -127,3 +127,84 @@ def test_trajectory_stops_when_it_diverges():
     assert len(training.trajectory(x, y, "Adam", lr=0.05, steps=100)) == 101
     with pytest.raises(ValueError, match="unknown optimizer 'RMSprop'"):
         training.trajectory(x, y, "RMSprop")
+
+
+def digit_like_loaders(seed=0):
+    # Three well-separated classes in 2-D: accuracy rises from chance within a few epochs.
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 3, (150,), generator=g)
+    centres = torch.tensor([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    X = centres[y] + 0.8 * torch.randn(150, 2, generator=g)
+    train = DataLoader(TensorDataset(X[:100], y[:100]), batch_size=32, shuffle=True, generator=g)
+    val = DataLoader(TensorDataset(X[100:], y[100:]), batch_size=16)  # 50 = 16 + 16 + 16 + 2
+    return train, val
+
+
+def test_accuracy_matches_the_pytorch_expression_and_refuses_bad_shapes():
+    logits = torch.tensor([[2.0, 1.0, 0.0], [0.0, 3.0, 1.0], [1.0, 0.0, 5.0], [0.0, 2.0, 1.0]])
+    target = torch.tensor([0, 1, 0, 1])
+    assert training.accuracy(logits, target) == 0.75
+    assert training.accuracy(logits, target) == (logits.argmax(1) == target).float().mean().item()
+    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\)"):
+        training.accuracy(logits[:, 0], target)
+    with pytest.raises(ValueError, match="target shape"):
+        training.accuracy(logits, target[:3])
+
+
+def test_history_holds_one_metric_value_per_epoch_and_the_last_is_the_models():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 3)
+    train, val = digit_like_loaders()
+    h = training.fit(model, nn.CrossEntropyLoss(), train, val, torch.optim.SGD(model.parameters(), lr=0.1),
+                     epochs=6, live=False, metric=training.accuracy)  # fmt: skip
+    assert h.metric_name == "accuracy"
+    assert len(h.train_metric) == len(h.val_metric) == len(h.val_loss) == 6
+    assert h.val_metric[-1] > 0.8 > h.train_metric[0]  # it learned, and the record shows it
+    # The kept weights are those of the best epoch: the recorded validation accuracy and loss of
+    # that epoch are what the final model gives, computed directly on the whole split.
+    X, y = val.dataset.tensors
+    with torch.no_grad():
+        logits = model(X)
+    assert h.best_val_metric == pytest.approx((logits.argmax(1) == y).float().mean().item(), abs=1e-6)
+    assert h.best_val_loss == pytest.approx(nn.CrossEntropyLoss()(logits, y).item(), rel=1e-6)
+
+
+def test_train_metric_is_the_mean_over_samples_of_the_epoch():
+    # With lr = 0 the weights never move, so the epoch's running accuracy must equal the
+    # accuracy of the model on the whole training split (batches weighted by their size).
+    torch.manual_seed(0)
+    model = nn.Linear(2, 3)
+    train, val = digit_like_loaders()
+    h = training.fit(model, nn.CrossEntropyLoss(), train, val, torch.optim.SGD(model.parameters(), lr=0.0),
+                     epochs=2, live=False, metric=training.accuracy)  # fmt: skip
+    X, y = train.dataset.tensors
+    with torch.no_grad():
+        want = (model(X).argmax(1) == y).float().mean().item()
+    assert h.train_metric == pytest.approx([want, want], abs=1e-6)
+    assert h.val_metric[0] == h.val_metric[1]
+    loss, score = training.run_epoch(model, nn.CrossEntropyLoss(), train, metric=training.accuracy)
+    assert score == pytest.approx(want, abs=1e-6)
+
+
+def test_without_a_metric_nothing_changes():
+    train, val = loaders()
+    h = training.fit(nn.Linear(3, 1), nn.MSELoss(), train, val, epochs=2, live=False)
+    assert h.train_metric == [] and h.val_metric == [] and h.metric_name == ""
+    assert np.isnan(h.best_val_metric)
+    assert isinstance(training.run_epoch(nn.Linear(3, 1), nn.MSELoss(), train), float)
+    with pytest.raises(ValueError, match="metric must be a function"):
+        training.fit(nn.Linear(3, 1), nn.MSELoss(), train, epochs=1, live=False, metric="accuracy")
+
+
+def test_live_curve_draws_the_metric_in_a_second_panel():
+    curve = training.LiveCurve(epochs=5, metric_name="accuracy")
+    h = training.History(train_loss=[1.0, 0.5, 0.3], val_loss=[1.1, 0.6, 0.7], train_metric=[0.5, 0.8, 0.9],
+                         val_metric=[0.4, 0.7, 0.75], metric_name="accuracy", best_epoch=1)  # fmt: skip
+    curve.update(h)
+    assert list(curve.train_metric_line.get_ydata()) == [0.5, 0.8, 0.9]
+    assert list(curve.val_metric_line.get_ydata()) == [0.4, 0.7, 0.75]
+    assert curve.metric_ax.get_ylabel() == "accuracy" and curve.metric_best.get_xdata()[0] == 2
+    lo, hi = curve.metric_ax.get_ylim()
+    assert lo < 0.4 and hi > 0.9
+    assert "accuracy: train 0.9, validation 0.75" in curve.text.value
+    assert len(training.LiveCurve(epochs=5).fig.axes) == 1  # no metric, one panel as before
