@@ -11,14 +11,17 @@ from .explorer import Explorer, choice
 
 class DetectionExplorer(Explorer):
     """A detector trained with ``CE + weight * box loss`` for several weights: the slider picks
-    one and shows its predicted boxes and classes on test images, and where it sits on the
+    one and shows its predicted boxes and classes on held-out images, and where it sits on the
     accuracy / IoU trade-off.
 
     ``results`` maps each weight to a dict with ``boxes`` (K, 4), ``classes`` (K,) predicted for
-    the K images shown, and the test-set ``accuracy`` and ``miou``.
+    the K images shown, and the ``accuracy`` and ``miou`` (mean IoU) on the ``split`` those images
+    come from (a validation set: the test set is for the one chosen weight); an optional ``hits``
+    (class right and IoU above 0.5) is drawn as a third line.
     """
 
-    def __init__(self, images, boxes, classes, results: dict, class_names=("square", "disc", "triangle")):
+    def __init__(self, images, boxes, classes, results: dict,
+                 class_names=("square", "disc", "triangle"), split: str = "validation set"):  # fmt: skip
         self.images = checks.as_float_array(images, "images", "DetectionExplorer")
         self.boxes = checks.as_float_array(boxes, "boxes", "DetectionExplorer")
         self.classes = np.asarray(classes)
@@ -26,6 +29,7 @@ class DetectionExplorer(Explorer):
             raise ValueError("DetectionExplorer: results is empty; train at least one weight.")
         self.results = dict(sorted(results.items()))
         self.names = class_names
+        self.split = split
         super().__init__()
 
     def _controls(self):
@@ -57,11 +61,14 @@ class DetectionExplorer(Explorer):
         miou = [r["miou"] for r in self.results.values()]
         ax.plot(xs, acc, "o-", color=plots.LOSS_COLOURS["cross_entropy"], label="class accuracy")
         ax.plot(xs, miou, "s-", color=plots.LOSS_COLOURS["huber"], label="mean IoU of boxes")
+        if all("hits" in r for r in self.results.values()):
+            hits = [r["hits"] for r in self.results.values()]
+            ax.plot(xs, hits, "^--", color=plots.PALETTE["purple"], label="class right, IoU > 0.5")
         ax.set_xticks(xs, [f"{w:g}" for w in weights])
         ax.set_ylim(0, 1.05)
         self.now = ax.axvline(0, color="grey", lw=1)
         ax.legend(fontsize="small", loc="lower left")
-        plots.label(ax, "", "box-loss weight λ", "on the test set")
+        plots.label(ax, "", "box-loss weight λ", f"on the {self.split}")
         self.trade, self.size, self.weights = ax, size, list(weights)
         self.moving += [*self.pred_boxes, *self.labels, self.now, ax.title]
         return fig
@@ -76,7 +83,8 @@ class DetectionExplorer(Explorer):
             text.set_color("black" if ok else plots.PALETTE["vermillion"])
         i = self.weights.index(weight)
         self.now.set_xdata([i, i])
-        self.trade.set_title(f"λ = {weight:g}: accuracy {r['accuracy']:.0%}, mean IoU {r['miou']:.2f}", fontsize="medium")
+        title = f"λ = {weight:g}: accuracy {r['accuracy']:.0%}\nmean IoU {r['miou']:.2f}"
+        self.trade.set_title(title, fontsize="medium")
 
     def drawn(self) -> dict:
         return {"boxes": np.array([[r.get_x(), r.get_y(), r.get_x() + r.get_width(), r.get_y() + r.get_height()]

@@ -9,8 +9,11 @@ so the GIoU loss can train a model): it only uses arithmetic, ``minimum``/``maxi
     GIoU loss = 1 - GIoU                              in [0, 2]
 
 Plain IoU gives no gradient when the boxes do not overlap (it is 0 whatever their distance);
-GIoU keeps decreasing as the boxes approach, so a detector learns from the start (Rezatofighi
-et al., 2019). torchvision has ``box_iou`` and ``generalized_box_iou_loss`` for the same.
+for disjoint boxes GIoU = |A ∪ B| / |C| - 1 rises as they approach, so the GIoU loss pulls a far
+box in (Rezatofighi et al., 2019). It does not help when one box contains the other: then C is
+the larger box, GIoU = IoU, and moving the inner box about changes neither, so its position gets
+no gradient (DIoU adds the centre distance for this; Zheng et al., 2020). torchvision has
+``box_iou`` and ``generalized_box_iou_loss`` for the same.
 """
 
 from __future__ import annotations

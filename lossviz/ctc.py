@@ -3,15 +3,19 @@
 
 A model emits, at each of T frames, log-probabilities over C symbols, symbol 0 being the
 *blank*. An alignment is a path of T symbols that collapses to the target (merge repeats, then
-drop blanks: ``"aa-ab-" -> "aab"``). CTC's loss is minus the log of the total probability of all
-alignments, summed by dynamic programming over the extended target ``- l1 - l2 - ... - lS -``:
+drop blanks: ``"aa-ab-" -> "aab"``; :func:`collapse`). CTC's loss is minus the log of the total
+probability of all alignments, summed by dynamic programming over the extended target
+``ext = - l1 - l2 - ... - lS -`` (2S+1 states):
 
+    alpha[0, 0] = log_probs[0, blank],  alpha[0, 1] = log_probs[0, l1],  alpha[0, s>1] = -inf
     alpha[t, s] = logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if allowed)
                   + log_probs[t, ext[s]]
     loss = -logsumexp(alpha[T-1, 2S], alpha[T-1, 2S-1])
 
 where the skip from s-2 is allowed unless ext[s] is a blank or repeats ext[s-2]
 (between two equal symbols a blank is required). PyTorch: ``nn.CTCLoss(blank=0)``.
+Reference: Graves, Fernandez, Gomez and Schmidhuber, "Connectionist temporal classification",
+ICML 2006.
 """
 
 from __future__ import annotations
@@ -93,10 +97,12 @@ def backward(log_probs, target, blank: int = 0) -> np.ndarray:
 
 
 def occupation(log_probs, target, blank: int = 0) -> np.ndarray:
-    """Probability (T, 2S+1) that an alignment passes through each state: the lattice to draw.
+    """Probability (T, 2S+1) that an alignment passes through state s at frame t, ``gamma[t, s]``.
 
-    ``alpha * beta / (p * prob of the frame's own symbol)``, since both alpha and beta include it.
-    Each row sums to 1.
+    Both ``alpha[t, s]`` and ``beta[t, s]`` include the frame's own emission ``p_t(ext[s])``
+    (Graves et al., 2006), so it is divided out once:
+    ``gamma[t, s] = alpha[t, s] * beta[t, s] / (p(target) * p_t(ext[s]))``.
+    Each row (frame) sums to 1. :func:`lattice` gives the same numbers as they are drawn.
     """
     loss, alpha = forward(log_probs, target, blank)
     beta = backward(log_probs, target, blank)
@@ -104,6 +110,19 @@ def occupation(log_probs, target, blank: int = 0) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         gamma = np.exp(alpha + beta - lp[:, ext] + loss)
     return np.nan_to_num(gamma)
+
+
+def lattice(log_probs, target, blank: int = 0):
+    """The alignment lattice as it is drawn: ``(grid, states)``.
+
+    ``grid`` (2S+1, T) is :func:`occupation` transposed: one row per state of the extended target
+    (top to bottom ``- l1 - l2 ... -``), one column per frame, so ``imshow(grid)`` puts the
+    states on the y axis and time on the x axis. Each column sums to 1. ``states`` names the
+    rows: ``"-"`` for a blank, the symbol index otherwise.
+    """
+    lp, ext = _inputs(log_probs, target, blank, "ctc.lattice")
+    states = ["-" if s == blank else str(int(s)) for s in ext]
+    return occupation(lp, target, blank).T, states
 
 
 def loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0, reduction: str = "mean"):
@@ -125,8 +144,17 @@ def loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0, redu
     return float(np.mean(per / np.maximum(np.asarray(target_lengths, float), 1.0)))
 
 
-def greedy_decode(log_probs, blank: int = 0) -> list[int]:
-    """The most likely symbol at each frame, repeats merged, blanks dropped."""
-    best = np.argmax(np.asarray(log_probs), axis=-1)
-    merged = [int(s) for i, s in enumerate(best) if i == 0 or s != best[i - 1]]
+def collapse(path, blank: int = 0) -> list[int]:
+    """CTC's many-to-one map B from a frame-level path to a label: merge repeats, then drop blanks.
+
+    ``collapse([1, 1, 0, 2, 2]) == [1, 2]``; ``collapse([1, 0, 1]) == [1, 1]``, since the blank
+    keeps two equal symbols apart. The order matters: dropping blanks first would merge them.
+    """
+    path = [int(s) for s in np.asarray(path).ravel()]
+    merged = [s for i, s in enumerate(path) if i == 0 or s != path[i - 1]]
     return [s for s in merged if s != blank]
+
+
+def greedy_decode(log_probs, blank: int = 0) -> list[int]:
+    """The most likely symbol at each frame, collapsed (repeats merged, blanks dropped)."""
+    return collapse(np.argmax(np.asarray(log_probs), axis=-1), blank)

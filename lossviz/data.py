@@ -136,35 +136,52 @@ def shapes(n: int = 900, size: int = 32, seed: int = 0):
     return images, classes, boxes
 
 
-def ctc_sequences(n: int = 600, symbols: int = 4, dim: int = 8, noise: float = 0.5, seed: int = 0):
-    """Toy "speech": each symbol 1..symbols is a feature vector held for 2-4 frames, with silences.
+def ctc_sequences(n: int = 600, symbols: int = 4, dim: int = 8, noise: float = 0.5,
+                  joined: float = 0.5, seed: int = 0, frame_labels: bool = False):
+    """Toy "speech": each symbol 1..symbols is a feature vector held for 2-4 frames.
+
+    Every sound opens with one louder frame (its onset: the symbol's vector times 1.6). Between
+    two different sounds the speaker pauses (silence: features 0, plus noise) with probability
+    0.3. Two equal sounds in a row are run together with probability ``joined``: one long sound
+    with no pause, marked only by the second onset; otherwise a pause separates them. So a model
+    cannot read the label's repeats off the silences alone.
 
     Returns ``features`` (n, T, dim) zero-padded, ``labels`` (n, S) zero-padded, and the true
     ``input_lengths`` (n,) and ``label_lengths`` (n,): the four things ``nn.CTCLoss`` needs.
-    A repeated symbol is always separated by a silence, as in speech ("b-oo-k" has one "o" sound
-    held longer, "book" two o's... only in spelling).
-    """
+    With ``frame_labels=True`` a fifth array (n, T) says which symbol sounds at each frame
+    (0 in a pause, -1 in the padding): what CTC is never told.
+    """  # fmt: skip
     n = _count(n, "ctc_sequences")
+    if not 0.0 <= joined <= 1.0:
+        raise ValueError(f"ctc_sequences: joined is a probability in [0, 1], got {joined}.")
     rng = np.random.default_rng(seed)
     prototypes = np.random.default_rng(1234).normal(size=(symbols + 1, dim)) * 1.5
     prototypes[0] = 0.0  # silence
-    feats, labels = [], []
+    feats, labels, sounding = [], [], []
     for _ in range(n):
         label = rng.integers(1, symbols + 1, rng.integers(2, 5)).tolist()
         frames = []
         for k, s in enumerate(label):
-            if k > 0 and (label[k - 1] == s or rng.random() < 0.3):
-                frames += [prototypes[0]] * int(rng.integers(1, 3))
-            frames += [prototypes[s]] * int(rng.integers(2, 5))
-        feats.append(np.array(frames) + rng.normal(0, noise, (len(frames), dim)))
+            repeat = k > 0 and label[k - 1] == s
+            if k > 0 and (rng.random() >= joined if repeat else rng.random() < 0.3):
+                frames += [0] * int(rng.integers(1, 3))
+            frames += [-s] + [s] * int(rng.integers(1, 4))  # -s marks the onset frame
+        frames = np.array(frames)
+        onset = np.where(frames < 0, 1.6, 1.0)[:, None]
+        feats.append(prototypes[np.abs(frames)] * onset + rng.normal(0, noise, (len(frames), dim)))
         labels.append(label)
+        sounding.append(np.abs(frames))
     T, S = max(map(len, feats)), max(map(len, labels))
     features = np.zeros((n, T, dim), np.float32)
     padded = np.zeros((n, S), np.int64)
-    for i, (f, lab) in enumerate(zip(feats, labels)):
+    per_frame = np.full((n, T), -1, np.int64)
+    for i, (f, lab, snd) in enumerate(zip(feats, labels, sounding)):
         features[i, : len(f)] = f
         padded[i, : len(lab)] = lab
-    return features, padded, np.array([len(f) for f in feats]), np.array([len(lab) for lab in labels])
+        per_frame[i, : len(snd)] = snd
+    in_lens, label_lens = np.array([len(f) for f in feats]), np.array([len(lab) for lab in labels])
+    out = (features, padded, in_lens, label_lens)
+    return (*out, per_frame) if frame_labels else out
 
 
 _ONES = "zero one two three four five six seven eight nine".split()

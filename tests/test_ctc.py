@@ -77,3 +77,49 @@ def test_bad_targets_are_explained():
         ctc.forward(lp, [3])
     with pytest.raises(ValueError, match=r"\(T frames, C symbols\)"):
         ctc.forward(lp[None], [1])
+
+
+def test_lattice_is_drawn_states_down_frames_across():
+    T, target = 9, [2, 2, 1]
+    lp = random_log_probs(T, 4, seed=5)
+    grid, states = ctc.lattice(lp, target)
+    assert grid.shape == (2 * len(target) + 1, T)  # rows: states (y axis), columns: frames (x axis)
+    assert states == ["-", "2", "-", "2", "-", "1", "-"]
+    np.testing.assert_array_equal(grid, ctc.occupation(lp, target).T)
+    np.testing.assert_allclose(grid.sum(axis=0), 1.0, rtol=1e-9)  # each frame is in one state
+    assert grid[2:, 0].sum() == pytest.approx(0.0)  # the first frame: first blank or first symbol
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    image = ax.imshow(grid, aspect="auto")
+    assert image.get_array().shape == (len(states), T)  # imshow: rows go down the y axis
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("target", [[1, 3, 2], [2, 2], [3]])
+def test_occupation_summed_per_symbol_is_softmax_minus_torch_gradient(target):
+    # dL/dlogits[t, k] = softmax[t, k] - sum of gamma[t, s] over the states s showing k
+    z = np.random.default_rng(len(target)).normal(size=(7, 1, 4))
+    logits = torch.tensor(z, requires_grad=True)
+    lp = logits.log_softmax(-1)
+    lengths = torch.tensor([7]), torch.tensor([len(target)])
+    nn.CTCLoss(reduction="sum")(lp, torch.tensor([target]), *lengths).backward()
+    gamma = ctc.occupation(lp[:, 0].detach().numpy(), target)
+    ext = [0] + [s for t in target for s in (t, 0)]
+    per_symbol = np.zeros((7, 4))
+    for s, k in enumerate(ext):
+        per_symbol[:, k] += gamma[:, s]
+    probs = lp[:, 0].exp().detach().numpy()
+    np.testing.assert_allclose(probs - per_symbol, logits.grad[:, 0].numpy(), atol=1e-9)
+
+
+def test_collapse_merges_repeats_then_drops_blanks():
+    assert ctc.collapse([1, 1, 0, 2, 2, 2]) == [1, 2]
+    assert ctc.collapse([1, 0, 0, 2, 0, 2]) == [1, 2, 2]
+    assert ctc.collapse([3, 0, 3]) == [3, 3]  # the blank keeps two equal symbols apart
+    assert ctc.collapse([3, 3, 3]) == [3]
+    assert ctc.collapse([0, 0]) == []

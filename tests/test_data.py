@@ -83,6 +83,31 @@ def test_ctc_sequences_have_consistent_lengths():
         assert np.all(f[n_frames:] == 0) and np.all(lab[n_lab:] == 0) and np.all(lab[:n_lab] > 0)
 
 
+def test_ctc_sequences_frame_labels_and_joined_repeats():
+    from lossviz import ctc
+
+    feats, labels, in_len, lab_len, sound = data.ctc_sequences(n=300, seed=3, frame_labels=True)
+    assert sound.shape == feats.shape[:2]
+    joined = 0
+    for snd, n_frames, lab, n_lab in zip(sound, in_len, labels, lab_len):
+        assert np.all(snd[n_frames:] == -1) and np.all(snd[:n_frames] >= 0)
+        heard = ctc.collapse(snd[:n_frames])  # pauses as blanks: loses exactly the joined repeats
+        label = lab[:n_lab].tolist()
+        if heard != label:
+            joined += 1
+            assert any(a == b for a, b in zip(label, label[1:])) and len(heard) < len(label)
+    assert joined > 20  # some repeats are run together, with no pause to mark them
+    _, labels, in_len, lab_len, sound = data.ctc_sequences(n=300, seed=3, joined=0.0,
+                                                           frame_labels=True)
+    for snd, n_frames, lab, n_lab in zip(sound, in_len, labels, lab_len):  # every repeat paused
+        assert ctc.collapse(snd[:n_frames]) == lab[:n_lab].tolist()
+
+
+def test_ctc_sequences_bad_joined():
+    with pytest.raises(ValueError, match=r"joined is a probability in \[0, 1\]"):
+        data.ctc_sequences(n=5, joined=1.5)
+
+
 @pytest.mark.parametrize("number,words", [
     (0, "zero"), (7, "seven"), (13, "thirteen"), (40, "forty"), (47, "forty seven"),
     (100, "one hundred"), (305, "three hundred five"), (999, "nine hundred ninety nine"),

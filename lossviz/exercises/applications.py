@@ -25,7 +25,15 @@ _BOX_PAIRS = [
     (np.array([0.0, 0.0, 2.0, 2.0]), np.array([1.0, 1.0, 3.0, 3.0])),
     (np.array([0.0, 0.0, 2.0, 2.0]), np.array([3.0, 0.0, 5.0, 2.0])),   # disjoint
     (np.array([0.0, 0.0, 4.0, 4.0]), np.array([1.0, 1.0, 2.0, 3.0])),   # inside
+    (np.array([0.0, 0.0, 1.0, 1.0]), np.array([2.0, 2.0, 3.0, 3.0])),   # apart in x and y: w, h < 0
 ]
+
+
+def _iou_clamp_product(a, b):
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(0.0, w * h)  # w < 0 and h < 0 give a positive product
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def _iou_without_clamp(a, b):
@@ -55,6 +63,9 @@ def my_iou(a, b):
     return inter / union
 """,
     mistakes=[
+        (_iou_clamp_product, "You clamped the product w * h at 0, but for boxes apart on both axes "
+         "w and h are both negative and their product is positive. Clamp each side: "
+         "max(0, w) * max(0, h)."),
         (_iou_without_clamp, "For boxes that do not overlap, the overlap's width is negative: clamp it at 0."),
         (_iou_sum_of_areas, "The union counts the overlap once: area A + area B − overlap."),
     ],
