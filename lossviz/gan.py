@@ -46,8 +46,16 @@ def generator_loss_nonsaturating_grad(logit) -> np.ndarray:
 
 
 def wasserstein_1d(a, b) -> float:
-    """Earth mover's distance between two 1-D samples: the mean gap between their quantiles."""
+    """Earth mover's distance between two 1-D samples, exactly.
+
+    ``W1 = integral |F_a(t) - F_b(t)| dt = integral_0^1 |Q_a(q) - Q_b(q)| dq``: the area between the
+    two empirical CDFs, or the mean gap between the quantile functions (for equal sizes, the mean
+    of ``|sort(a) - sort(b)|``). SciPy: ``scipy.stats.wasserstein_distance(a, b)``.
+    """
     a = np.sort(checks.as_float_array(a, "a", "wasserstein_1d").ravel())
     b = np.sort(checks.as_float_array(b, "b", "wasserstein_1d").ravel())
-    q = np.linspace(0, 1, max(a.size, b.size) * 2 + 1)[1::2]  # midpoints of equal-mass slices
-    return float(np.mean(np.abs(np.quantile(a, q) - np.quantile(b, q))))
+    points = np.sort(np.concatenate([a, b]))
+    # both CDFs are constant between consecutive points, so the integral is a sum of rectangles
+    cdf_a = np.searchsorted(a, points[:-1], side="right") / a.size
+    cdf_b = np.searchsorted(b, points[:-1], side="right") / b.size
+    return float(np.sum(np.abs(cdf_a - cdf_b) * np.diff(points)))
