@@ -122,7 +122,7 @@ class GradientFlowExplorer(Explorer):
                 "init": W.Dropdown(options=self.INITS, value="PyTorch default", description="initialisation")}  # fmt: skip
 
     def gradient_norms(self, activation: str, init: str) -> np.ndarray:
-        """The norm of dL/dW for each layer's weight matrix, first layer first."""
+        """The norm of dL/dW for each layer's weight matrix, first layer first (computed in float64)."""
         import torch
         from torch import nn
 
@@ -141,7 +141,8 @@ class GradientFlowExplorer(Explorer):
         model = nn.Sequential(*layers, nn.Linear(self.width, 1))
         loss = nn.functional.mse_loss(model(self.X), self.y)
         loss.backward()
-        return np.array([m.weight.grad.norm().item() for m in model if isinstance(m, nn.Linear)][:-1])
+        # float64: a float32 gradient of 1e28 is finite, but the sum of its squares (1e56) is not
+        return np.array([m.weight.grad.double().norm().item() for m in model if isinstance(m, nn.Linear)][:-1])
 
     def _build(self):
         fig, (ax,) = plots.new_figure(1, 8, 3.8)
@@ -158,12 +159,15 @@ class GradientFlowExplorer(Explorer):
 
     def _draw(self, activation, init):
         norms = self.gradient_norms(activation, init)
-        overflow = not np.all(np.isfinite(norms))
         self.norms = norms
         shown = np.clip(np.nan_to_num(norms, nan=1e19, posinf=1e19), 1e-19, 1e19)  # keep them on the chart
         self.line.set_ydata(shown)
-        ratio = "the forward pass overflowed to inf" if overflow else f"first/last layer gradient ratio {norms[0] / norms[-1]:.1e}"
-        self.ax.set_title(f"{activation}, {init}: {ratio}", fontsize="medium")
+        if not np.all(np.isfinite(norms)):
+            sizes = "float32 overflowed to inf"
+        else:
+            off = " (off the chart)" if np.any(shown != norms) else ""
+            sizes = f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}{off}"
+        self.ax.set_title(f"{activation}, {init}: {sizes}", fontsize="medium")
 
     def drawn(self) -> dict:
         return {"norms": np.asarray(self.line.get_ydata())}

@@ -55,3 +55,43 @@ def test_bad_arguments():
         robust.barron([1.0], 1.0, c=0)
     with pytest.raises(ValueError, match="q must be a number in"):
         robust.generalized_cross_entropy(np.zeros((1, 2)), [0], q=2.0)
+
+
+@pytest.mark.parametrize("alpha", [0.999, 0.5, 0.0, -2.0, -8.0])
+def test_barron_pull_peaks_and_loss_turns_concave_for_every_alpha_below_one(alpha):
+    x = np.linspace(0, 40, 400001)
+    g = robust.barron_grad(x, alpha)
+    peak = np.sqrt(abs(alpha - 2) / (1 - alpha))  # c = 1
+    assert x[np.argmax(g)] == pytest.approx(peak, abs=2e-4)
+    assert np.all(np.diff(g[x > peak + 1e-3]) < 0)  # the pull falls beyond the peak
+    assert np.gradient(g, x)[x > peak + 1e-3].max() < 0  # rho'' < 0 there: not convex
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1.5, 2.0])
+def test_barron_is_convex_with_a_growing_pull_for_alpha_at_least_one(alpha):
+    x = np.linspace(0, 40, 4001)
+    g = robust.barron_grad(x, alpha)
+    assert np.all(np.diff(g) > 0) and np.gradient(g, x).min() > 0
+    if alpha == 1.0:
+        assert g[-1] < 1 and g[-1] == pytest.approx(1, abs=1e-3)  # bounded by 1 / c
+
+
+def test_barron_never_increases_as_alpha_falls():
+    alphas = np.linspace(-10, 2, 121)
+    rho = np.array([robust.barron(X, a) for a in alphas])
+    assert np.all(np.diff(rho, axis=0) >= -1e-12)
+
+
+def test_barron_partition_and_nll():
+    assert robust.barron_log_partition(2.0) == pytest.approx(0.5 * np.log(2 * np.pi), abs=1e-10)
+    assert robust.barron_log_partition(0.0) == pytest.approx(np.log(np.pi * np.sqrt(2)), abs=1e-10)
+    # Charbonnier: integral of exp(1 - sqrt(x^2 + 1)) = 2 e K1(1)
+    assert robust.barron_log_partition(1.0) == pytest.approx(np.log(2 * np.e * 0.6019072301972346), abs=1e-8)
+    assert robust.barron_log_partition(0.001) == pytest.approx(robust.barron_log_partition(0.0), abs=2e-3)
+    x, log_w = robust.quadrature_nodes(4000)
+    for alpha, c in [(0.01, 0.5), (1.0, 0.7), (1.99, 2.0)]:
+        assert np.sum(np.exp(log_w - robust.barron_nll(x, alpha, c))) == pytest.approx(1.0, abs=1e-4)  # a density
+    with pytest.raises(ValueError, match="alpha must be a number in"):
+        robust.barron_log_partition(-1.0)
+    with pytest.raises(ValueError, match="nodes must be an integer"):
+        robust.quadrature_nodes(3)

@@ -76,3 +76,30 @@ def test_gradient_flow_vanishes_with_sigmoid_and_is_fixed_by_relu_kaiming():
     relu = ex.set(activation="relu", init="Kaiming")["norms"]
     assert sig[0] / sig[-1] < 1e-6
     assert 0.01 < relu[0] / relu[-1] < 100
+
+
+def test_gradient_norms_are_finite_where_the_gradients_are():
+    # N(0, 1) weights and ReLU: float32 gradients near 1e28 are finite, but their float32 sum of
+    # squares overflows; the explorer's float64 norms must stay finite and match a float64 reference
+    ex = GradientFlowExplorer(depth=20)
+    norms = ex.set(activation="relu", init="N(0, 1)")["norms"]
+    assert np.all(np.isfinite(ex.norms)) and ex.norms.min() > 1e20
+    assert np.all(norms == 1e19)  # drawn at the chart's edge, and the title says so
+    assert "off the chart" in ex.ax.get_title() and "inf" not in ex.ax.get_title()
+    torch.manual_seed(0)
+    g = torch.full((64, 64), 1e28)
+    assert torch.isinf(g.norm()) and np.isfinite(g.double().norm().item())
+
+
+def test_best_line_accuracy_is_the_ceiling_of_linear_rules():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+    assert contrastive.best_line_accuracy(X, [0, 0, 1, 1]) == 1.0
+    assert contrastive.best_line_accuracy(X, [0, 1, 0, 1]) == 0.75  # XOR-like along a line
+    assert contrastive.best_line_accuracy(X, [1, 1, 0, 0]) == 1.0  # the other orientation
+    rng = np.random.default_rng(0)
+    P, t = rng.normal(size=(60, 2)), rng.integers(0, 2, 60)
+    u = np.array([0.6, 0.8])
+    any_rule = max(np.mean((P @ u > th) == t) for th in np.r_[-5, P @ u, 5])
+    assert contrastive.best_line_accuracy(P, t, 3600) >= any_rule - 1e-12
+    with pytest.raises(ValueError, match="2 columns"):
+        contrastive.best_line_accuracy(np.zeros((4, 3)), [0, 1, 0, 1])

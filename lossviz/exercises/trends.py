@@ -2,8 +2,27 @@
 
 import numpy as np
 
+from dataclasses import dataclass, field
+
 from .. import losses, robust
-from . import Exercise
+from . import Exercise, Feedback, _typed_match
+
+
+@dataclass
+class _ValueExercise(Exercise):
+    """A value exercise that also knows wrong *values* by name (``wrong_values``: value, message),
+    tried after the right answer and before the generic factor message ("twice the right ...")."""
+
+    wrong_values: list[tuple[float, str]] = field(default_factory=list)
+
+    def _check_value(self, answer) -> Feedback:
+        want = self.reference()
+        if isinstance(answer, (int, float, np.number)) and not (_typed_match(answer, want) or np.isclose(answer, want, rtol=self.rtol)):
+            for value, message in self.wrong_values:
+                if _typed_match(answer, value) or np.isclose(answer, value, rtol=self.rtol):
+                    return Feedback(False, message)
+        return super()._check_value(answer)
+
 
 _rng = np.random.default_rng(6)
 
@@ -23,7 +42,7 @@ def my_focal(logits, target, gamma=2.0):
                "That is plain cross-entropy: multiply each sample's loss by (1 − p)^γ to quiet the easy ones.")],
 )  # fmt: skip
 
-best_noise_level = Exercise(
+best_noise_level = _ValueExercise(
     title="What uncertainty weighting learns",
     reference=lambda: 0.25,
     cases=[()],
@@ -31,4 +50,11 @@ best_noise_level = Exercise(
     solution_code="""
 answer = 0.25   # exp(s) = L: the learned variance equals the task's mean squared error
 """,
+    wrong_values=[
+        (0.5, "0.5 is σ = √0.25, the noise level (a standard deviation). The question asks for the "
+              "variance σ² = exp(s), and at the optimum σ² = L itself."),
+        (0.0625, "0.0625 = 0.25² would be σ² if σ were 0.25. The optimum sets the variance σ² = exp(s) "
+                 "equal to the loss L, so σ = √L, not L."),
+        (float(np.log(0.25)), "That is s = log σ², the parameter the model learns. The question asks for σ² = exp(s)."),
+    ],
 )
