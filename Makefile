@@ -9,7 +9,7 @@ PORT   ?= 8888
 # nbval runs every notebook under notebooks/ in a kernel of this same .venv, failing on any error.
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench html venv clean
+.PHONY: lab test bench html links venv clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: $(STAMP)
 # Static pages of every lesson, executed, for reading without Jupyter: site/index.html (offline).
 html: $(STAMP)
 	$(PY) tools/build_site.py --out site
+
+# After changing [project.urls] Repository in pyproject.toml: rewrite the Binder badge, the Colab
+# links and each lesson's install cell to point at it.
+links:
+	$(PYTHON) tools/sync_links.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis site benchmarks/out

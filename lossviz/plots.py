@@ -52,10 +52,51 @@ LECTURE = {
 _saved: dict = {}
 
 
-def setup(lecture: bool = False) -> None:
-    """Once per notebook: the colour-blind-safe house style; ``lecture=True`` for a projector."""
+def setup(lecture: bool = False, backend: str = "auto") -> str:
+    """Once per notebook: the plotting backend, the colour-blind-safe house style, and
+    ``lecture=True`` for a projector. Returns the backend chosen.
+
+    ``backend="auto"`` picks live figures (ipympl, ``%matplotlib widget``) where the front end
+    can show them (JupyterLab, Notebook 7, VS Code) and pictures (``%matplotlib inline``) where
+    it cannot: on Google Colab, whose ipympl support is broken at present, or where ipympl is not
+    installed. ``backend="widget"`` or ``"inline"`` forces one (so does the environment variable
+    ``LOSSVIZ_BACKEND``). Outside IPython (scripts, tests) the backend is left as it is.
+    """
+    chosen = _choose_backend(os.environ.get("LOSSVIZ_BACKEND", backend))
     matplotlib.rcParams.update(STYLE)
     lecture_mode(lecture)
+    return chosen
+
+
+def _choose_backend(wanted: str) -> str:
+    import importlib.util
+    import sys
+
+    if wanted not in ("auto", "widget", "inline"):
+        raise ValueError(f"plots.setup: backend must be 'auto', 'widget' or 'inline', not {wanted!r}.")
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None
+    shell = get_ipython() if get_ipython else None
+    if shell is None or os.environ.get("LOSSVIZ_STATIC") == "1":
+        return backend_kind()  # a script, a test, or `make html` (which chose inline itself)
+    why = "you asked for it"
+    if wanted == "auto":
+        if "google.colab" in sys.modules:
+            wanted, why = "inline", "Colab cannot show ipympl figures yet"
+        elif importlib.util.find_spec("ipympl") is None:
+            wanted, why = "inline", "ipympl is not installed"
+        else:
+            wanted, why = "widget", "this front end can show live figures"
+    if wanted == "widget" and importlib.util.find_spec("ipympl") is None:
+        raise ValueError("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, "
+                         "or use backend='inline'.")  # fmt: skip
+    shell.run_line_magic("matplotlib", wanted)
+    live = "live figures (ipympl): sliders move lines in place" if wanted == "widget" else \
+        "inline figures: each slider move redraws a picture"
+    print(f"lossviz: {live} ({why}). plots.setup(backend='inline' or 'widget') forces one.")
+    return backend_kind()
 
 
 def lecture_mode(on: bool = True) -> None:
