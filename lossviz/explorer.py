@@ -13,10 +13,11 @@ student would and returns ``ex.drawn()``, the numbers read back from the artists
 
 from __future__ import annotations
 
+import weakref
 from time import perf_counter
 
 import ipywidgets as W
-from IPython.display import clear_output, display
+from IPython.display import display
 
 from . import plots
 
@@ -41,10 +42,20 @@ def choice(description: str, options, value) -> W.SelectionSlider:
     )  # fmt: skip
 
 
+_MADE: list = []  # weak references to every explorer, in the order they were made
+
+
+def made() -> list:
+    """The explorers made in this kernel and still alive, oldest first (the browser tests use it
+    to compare what a figure shows with a full redraw of the same explorer)."""
+    return [e for e in (ref() for ref in _MADE) if e is not None]
+
+
 class Explorer:
     """Base class: owns the controls, the figure, the redraw and the timing."""
 
     def __init__(self):
+        _MADE.append(weakref.ref(self))
         self.mode = plots.backend_kind()
         self.update_ms: list[float] = []
         self._holding = False
@@ -101,10 +112,8 @@ class Explorer:
         if self.mode == "static":
             return  # a static page shows the figure once, in its final state (_ipython_display_)
         if self.mode == "inline":
-            if self._out is not None:  # inline has no live canvas: show a fresh PNG
-                with self._out:
-                    clear_output(wait=True)
-                    display(self.fig)
+            if self._out is not None:  # inline has no live canvas: replace the shown PNG in place
+                self._out.update(self.fig)
             return
         canvas = self.fig.canvas
         if self.mode == "ipympl" and getattr(canvas, "syncing_data_url", False):
@@ -118,11 +127,19 @@ class Explorer:
             return
         if self._background is None or self._static_changed:
             self._static_changed = False
+            if self._layout_frozen:  # the static part changed: tick labels may be wider now
+                self.fig.set_layout_engine("constrained")
+                self._layout_frozen = False
             canvas.draw()  # full render; _on_full_draw keeps the static bitmap
         else:
             canvas.restore_region(self._background)
             self._draw_moving()
-            canvas.blit(self.fig.bbox)  # ipympl sends the browser only the pixels that changed
+            # Send the browser a whole frame, never a diff. ipympl's front end replaces its image
+            # before the previous one has loaded, so under load a frame is dropped and the next
+            # diff lands on the wrong base: ghost digits, a stale arrow, an old line. A full frame
+            # cannot land wrong; it costs a larger PNG (benchmarks/RESULTS.md: still < 100 ms).
+            canvas._force_full = True  # matplotlib webagg_core's switch; ignored by other canvases
+            canvas.blit(self.fig.bbox)
             # The frame is up to date: without this, pyplot's post-execute hook (which ipywidgets
             # triggers on every slider message) would see a stale figure and redraw it in full.
             self.fig.stale = False
@@ -175,9 +192,7 @@ class Explorer:
         box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
         if self.mode == "ipympl":
             return W.VBox([box, self.readout, self.fig.canvas])
-        self._out = W.Output()
-        self._redraw()
-        return W.VBox([box, self.readout, self._out])
+        return W.VBox([box, self.readout])  # inline: the picture follows, as its own output
 
     def _ipython_display_(self) -> None:
         if self.mode == "static":  # make html: the picture, the control values and the numbers, as text
@@ -187,6 +202,10 @@ class Explorer:
             display(self.fig, Markdown(f"*Explorer, as last set:* {values}  \n{self.readout.value}"))
             return
         display(self.widget())
+        if self.mode == "inline":
+            # A display with an id, updated in place on every move. (An Output widget holding the
+            # picture made nbclient, and so nbval and the Colab test, hang now and then.)
+            self._out = display(self.fig, display_id=True)
 
 
 def _fmt(value) -> str:

@@ -228,11 +228,21 @@ def test_explorer_bad_input_is_explained():
 def test_inline_backend_shows_a_fresh_png_per_move(line, monkeypatch):
     monkeypatch.setattr(plots, "backend_kind", lambda: "inline")
     ex = widgets.LinearFitExplorer(*line)
-    box = ex.widget()
-    assert isinstance(box, W.VBox) and isinstance(box.children[-1], W.Output)
+    shown_pictures = []
+    monkeypatch.setattr("lossviz.explorer.display", lambda obj, **kw: _Handle(shown_pictures) if kw.get("display_id") else None)
+    ex._ipython_display_()
     assert not any(a.get_animated() for a in ex.moving)  # no blitting without a live canvas
     shown = ex.set(w=1.0, b=0.0)
     assert shown["w"] == 1.0
+    assert shown_pictures == [ex.fig], "each move replaces the picture shown, in place"
+
+
+class _Handle:
+    def __init__(self, log):
+        self.log = log
+
+    def update(self, obj):
+        self.log.append(obj)
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))

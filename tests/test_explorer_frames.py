@@ -1,0 +1,33 @@
+"""What an explorer sends the browser under ipympl: whole frames, never diffs.
+
+A diff frame is only right if the browser still shows the frame it was computed against;
+ipympl's front end drops frames under load, and a diff on the wrong base leaves ghosts
+(old digits under new ones, a stale arrow). Run in a subprocess: ipympl's backend must be
+chosen before pyplot is imported, which the rest of the test session has already done.
+"""
+
+import subprocess
+import sys
+
+SCRIPT = r"""
+import matplotlib
+matplotlib.use("module://ipympl.backend_nbagg")
+from lossviz import widgets
+ex = widgets.PointLossExplorer(loss="mse", prediction=3.0, target=1.0)
+canvas = ex.fig.canvas
+canvas.syncing_data_url = False          # as if a browser view had loaded the canvas
+modes = []
+canvas.set_image_mode = lambda mode, _set=canvas.set_image_mode: (modes.append(mode), _set(mode))[1]
+canvas.draw()                            # the first full draw captures the blitting background
+for value in (2.5, 2.0, 1.5, 1.0, 0.5):
+    ex.set(prediction=value)             # blit -> refresh_all -> get_diff_image picks the mode
+blitted = len(ex.update_ms) - 1
+print(sorted(set(modes[1:])), len(modes) - 1 >= blitted and blitted)
+"""
+
+
+def test_blitted_updates_send_whole_frames_never_diffs():
+    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
+    modes, blitted = out.stdout.rsplit(maxsplit=1)
+    assert int(blitted) >= 5
+    assert modes == "['full']", f"ipympl frames after a slider move: {modes}"
