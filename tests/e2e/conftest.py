@@ -62,7 +62,9 @@ def lab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work / 'notebooks'}",
-           "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}"]  # fmt: skip
+           "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
+           # the same server also serves Jupyter Notebook 7 (/notebooks/...), tested in test_notebook7.py
+           "--JupyterNotebookApp.expose_app_in_browser=True"]  # fmt: skip
     log = open(work / "server.log", "w")
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -39,6 +39,62 @@ DONE_JS = """() => {
 }"""
 
 
+KERNEL_JS = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let out = '';
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}"""
+
+# In the kernel: the explorer whose readout is the one on screen, redrawn in full; its pixels back.
+FULL_REDRAW = """
+import base64 as _b64, html as _html, re as _re, numpy as _np
+from lossviz import explorer as _explorer
+_want = " ".join({text!r}.split())
+_same = [e for e in _explorer.made()
+         if " ".join(_html.unescape(_re.sub("<[^>]+>", "", e.readout.value)).split()) == _want]
+assert len(_same) == 1, f"{{len(_same)}} explorers show the readout {{_want!r}}"
+_same[0].fig.canvas.draw()
+_px = _np.asarray(_same[0].fig.canvas.buffer_rgba())
+print(_px.shape[0], _px.shape[1], _b64.b64encode(_px.tobytes()).decode())
+"""
+
+
+def shown_equals_full_redraw(page, explorer, label):
+    """What the browser shows after the moves equals what a full redraw in the kernel renders.
+
+    A diff frame applied on the wrong base (a ghost), a moving artist left behind, or a stale
+    title shows up here as pixels that differ from the truth.
+    """
+    import base64
+    import io
+
+    import matplotlib.image
+    import numpy as np
+
+    canvas = explorer.locator(".jupyter-matplotlib-canvas-div canvas").first.element_handle()
+    shown_png = page.evaluate("(c) => c.toDataURL('image/png')", canvas)
+    shown = matplotlib.image.imread(io.BytesIO(base64.b64decode(shown_png.split(",", 1)[1])), format="png")
+    text = explorer.locator(".widget-html-content").first.inner_text()
+    out = page.evaluate(KERNEL_JS, FULL_REDRAW.format(text=text))
+    assert not out.startswith("ERROR") and out.strip(), f"{label}: the kernel could not redraw: {out[:300]}"
+    height, width, data = out.split()
+    truth = np.frombuffer(base64.b64decode(data), np.uint8).reshape(int(height), int(width), 4) / 255.0
+    assert shown.shape[:2] == truth.shape[:2], f"{label}: browser canvas {shown.shape[:2]} vs figure {truth.shape[:2]}"
+    wrong = np.abs(shown[..., :3] - truth[..., :3]).max(axis=2) > 0.15
+    share = wrong.mean()
+    if share > 0.002:  # antialiasing may differ at a few edge pixels, never over an area
+        ys, xs = np.nonzero(wrong)
+        where = f"rows {ys.min()}-{ys.max()}, columns {xs.min()}-{xs.max()}"
+        raise AssertionError(f"{label}: {share:.2%} of the pixels shown differ from a full redraw ({where})")
+    return share
+
+
 def figures_expected(nb) -> int:
     code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     return sum(("Explorer(" in c) + c.count("plt.show()") for c in code)
@@ -131,6 +187,8 @@ def test_lesson_runs_and_its_explorers_respond(name, lab, page, latencies):
                 other = next(o for o in options if o != current)
                 move_and_time(page, explorer, lambda: select.select_option(other), latencies, f"{stem} explorer {k + 1}")
             explorer.screenshot(path=str(SHOTS / f"{stem}-explorer{k + 1}-moved.png"))
+            if handles.count() or selects.count():
+                shown_equals_full_redraw(page, explorer, f"{stem} explorer {k + 1}")
             if name.startswith("01") and k == 0:
                 check_point_explorer_numbers(explorer)
     finally:
