@@ -79,8 +79,11 @@ def _choose_backend(wanted: str) -> str:
     except ImportError:
         get_ipython = None
     shell = get_ipython() if get_ipython else None
-    if shell is None or os.environ.get("LOSSVIZ_STATIC") == "1":
-        return backend_kind()  # a script, a test, or `make html` (which chose inline itself)
+    if shell is None:
+        return backend_kind()  # a script or a test: leave the backend as it is
+    if os.environ.get("LOSSVIZ_STATIC") == "1":  # `make html`: pictures in the page, no live widgets
+        shell.run_line_magic("matplotlib", "inline")
+        return backend_kind()
     why = "you asked for it"
     if wanted == "auto":
         if "google.colab" in sys.modules:
