@@ -5,6 +5,9 @@ The pattern (GUIDE section 3), followed by every explorer:
 1. ``__init__`` computes what the sliders cannot change (the data, a loss surface), once.
 2. ``_build`` draws the figure once and keeps handles to the artists that move.
 3. A slider move calls ``update(**values)``, which moves those artists (``_draw``) and redraws.
+4. ``_draw`` also fills ``self.numbers``: the one or two numbers that matter at this setting
+   (``{"loss": 2.25, "dL/dŷ": 3.0}``). The readout under the sliders shows the slider values and
+   these numbers, in a fixed order; the figure's titles say the rest.
 
 An explorer can be driven without a browser: ``ex.set(w=1.5)`` moves a slider exactly as a
 student would and returns ``ex.drawn()``, the numbers read back from the artists;
@@ -13,6 +16,8 @@ student would and returns ``ex.drawn()``, the numbers read back from the artists
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import weakref
 from time import perf_counter
 
@@ -28,7 +33,7 @@ def slider(description: str, lo: float, hi: float, value: float, step: float = 0
     """A float slider that reports every position while dragged, with a readable label."""
     return W.FloatSlider(
         value=value, min=lo, max=hi, step=step, description=description,
-        tooltip=tooltip or description, continuous_update=True, readout_format=".2f",
+        tooltip=tooltip or description, continuous_update=True, readout_format=".3g",
         style={"description_width": "initial"}, layout=W.Layout(width="420px"),
     )  # fmt: skip
 
@@ -64,6 +69,8 @@ class Explorer:
         self._static_changed = False
         self._layout_frozen = False
         self.moving: list = []  # artists that sliders move; _build fills it
+        self.numbers: dict = {}  # what the readout shows beside the slider values; _draw fills it
+        self._on_top: list = []  # legends, drawn after the moving artists so nothing strikes through them
         # The numbers of the figure as text, under the controls: a screen reader can read them
         # (a canvas is opaque to it), and so can a browser test.
         self.readout = W.HTML(layout=W.Layout(margin="0 0 0 8px", width="95%"))  # fixed: no reflow on change
@@ -75,7 +82,9 @@ class Explorer:
             # recaptures that bitmap through the draw event.
             for artist in self.moving:
                 artist.set_animated(True)
+            self._refresh_on_top()
             self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
+            _serialise_drawing(self.fig.canvas)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.update(**self.values())
@@ -104,11 +113,22 @@ class Explorer:
     def update(self, **values) -> None:
         start = perf_counter()
         self._draw(**values)
-        self.readout.value = " · ".join(ax.get_title() for ax in self.fig.axes if ax.get_title())
+        self.readout.value = self.readout_text()
         self._redraw()
         self.update_ms.append((perf_counter() - start) * 1e3)
 
+    def readout_text(self) -> str:
+        """The slider values, then the numbers that matter (``self.numbers``), in a fixed order."""
+        settings = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown(c)}"
+                             for name, c in self.controls.items())  # fmt: skip
+        numbers = ", ".join(f"{name} = {_fmt(value)}" for name, value in self.numbers.items())
+        return f"{settings} → {numbers}" if numbers else settings
+
     def _redraw(self) -> None:
+        with getattr(self.fig.canvas, "_lossviz_lock", _NO_LOCK):
+            self._redraw_now()
+
+    def _redraw_now(self) -> None:
         if self.mode == "static":
             return  # a static page shows the figure once, in its final state (_ipython_display_)
         if self.mode == "inline":
@@ -130,14 +150,13 @@ class Explorer:
             if self._layout_frozen:  # the static part changed: tick labels may be wider now
                 self.fig.set_layout_engine("constrained")
                 self._layout_frozen = False
+            self._refresh_on_top()  # a legend made by this update must be drawn on top too
             canvas.draw()  # full render; _on_full_draw keeps the static bitmap
         else:
             canvas.restore_region(self._background)
             self._draw_moving()
-            # Send the browser a whole frame, never a diff. ipympl's front end replaces its image
-            # before the previous one has loaded, so under load a frame is dropped and the next
-            # diff lands on the wrong base: ghost digits, a stale arrow, an old line. A full frame
-            # cannot land wrong; it costs a larger PNG (benchmarks/RESULTS.md: still < 100 ms).
+            # A whole frame, never a diff (see _serialise_drawing); it costs a larger PNG
+            # (benchmarks/RESULTS.md: still < 100 ms).
             canvas._force_full = True  # matplotlib webagg_core's switch; ignored by other canvases
             canvas.blit(self.fig.bbox)
             # The frame is up to date: without this, pyplot's post-execute hook (which ipywidgets
@@ -145,6 +164,11 @@ class Explorer:
             self.fig.stale = False
 
     def _on_full_draw(self, event) -> None:
+        if self.fig.canvas.is_saving():
+            # savefig (ipympl renders a PNG of the figure when it is displayed) draws the moving
+            # artists too: a background copied now would hold them, and every later frame would
+            # draw them twice (darker edges) or beside their old place (ghosts).
+            return
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._draw_moving()
         # The layout is settled after the first full draw; solving it again on every one only costs time.
@@ -153,8 +177,15 @@ class Explorer:
             self._layout_frozen = True
 
     def _draw_moving(self) -> None:
-        for artist in self.moving:
+        # Lowest zorder first, as a full draw would; legends last, over every moving line.
+        for artist in sorted(self.moving, key=lambda a: a.get_zorder()) + self._on_top:
             self.fig.draw_artist(artist)
+
+    def _refresh_on_top(self) -> None:
+        legends = [ax.get_legend() for ax in self.fig.axes] + list(self.fig.legends)
+        self._on_top = [legend for legend in legends if legend is not None and legend.get_visible()]
+        for legend in self._on_top:
+            legend.set_animated(True)
 
     def static_changed(self) -> None:
         """Called by an explorer whose update changed the static part (new data, new limits)."""
@@ -198,8 +229,7 @@ class Explorer:
         if self.mode == "static":  # make html: the picture, the control values and the numbers, as text
             from IPython.display import Markdown
 
-            values = " · ".join(f"{getattr(c, 'description', k) or k} = {_fmt(c.value)}" for k, c in self.controls.items())
-            display(self.fig, Markdown(f"*Explorer, as last set:* {values}  \n{self.readout.value}"))
+            display(self.fig, Markdown(f"*Explorer, as last set:* {self.readout.value}"))
             return
         display(self.widget())
         if self.mode == "inline":
@@ -208,7 +238,52 @@ class Explorer:
             self._out = display(self.fig, display_id=True)
 
 
+_NO_LOCK = contextlib.nullcontext()
+# One lock for every explorer's canvas: matplotlib's text rendering (FreeType) is not thread-safe
+# either, so two figures must not be rendered at once by two threads.
+DRAWING = threading.RLock()
+
+
+def _serialise_drawing(canvas) -> None:
+    """Whole frames, rendered by one thread at a time.
+
+    ipykernel 7 runs widget and ipympl messages in a subshell thread and cell code in the main
+    thread; ipympl's full draws (asked for by the browser) and an explorer's blits could then
+    render the same Agg buffer at once, and a half-cleared buffer would reach the browser as a
+    frame (a figure with white blocks, until the next move). And every frame leaves as a whole
+    image, never as a diff against the previous one: ipympl's front end replaces its image
+    before the previous one has loaded, so a diff can land on the wrong base (ghost digits, a
+    stale arrow). A lock (``DRAWING``) around rendering and reading the pixels fixes the first; matplotlib's
+    ``_force_full`` switch (webagg_core), set before every frame is read, fixes the second.
+    """
+    lock = DRAWING
+    canvas._lossviz_lock = lock
+    draw, frame = canvas.draw, getattr(canvas, "get_diff_image", None)
+
+    def locked_draw(*args, **kwargs):
+        with lock:
+            return draw(*args, **kwargs)
+
+    def whole_frame(*args, **kwargs):
+        with lock:
+            canvas._force_full = True
+            return frame(*args, **kwargs)
+
+    canvas.draw = locked_draw
+    if frame is not None:
+        canvas.get_diff_image = whole_frame
+
+
+def _shown(control) -> str:
+    # A choice shows its label (what the student reads on the control), a number through num.
+    # (ipywidgets 8.1 leaves `label` empty until the choice first changes: read it by index.)
+    labels, index = getattr(control, "_options_labels", None), getattr(control, "index", None)
+    if labels is not None and index is not None:
+        return str(labels[index])
+    return _fmt(control.value)
+
+
 def _fmt(value) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    return plots.num(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 

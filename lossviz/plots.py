@@ -1,8 +1,34 @@
 """Figures for the lessons: built once, with handles to the artists that move.
 
 Nothing here imports ipywidgets; ``widgets.py`` wires sliders to these figures.
-Colours come from the Okabe-Ito palette, which stays distinguishable for colour-blind readers
-and on a washed-out projector.
+
+The visual language of the collection (every figure and explorer follows it; the layout test,
+``tests/test_layout.py``, checks what can be checked by a program):
+
+- **Colours.** The Okabe-Ito palette, which stays distinguishable for colour-blind readers and on
+  a washed-out projector. One colour per loss in every lesson (``LOSS_COLOURS``: MSE blue, MAE
+  orange, Huber green, cross-entropy vermillion, hinge purple). Two lines that must be told
+  apart are never orange beside vermillion (they merge for deuteranopes): pair blue with orange,
+  or blue with vermillion. Two classes differ by colour *and* marker (``scatter_classes``).
+- **Text.** One title size (``axes.titlesize``; no ``fontsize=`` on a title). Numbers in titles,
+  labels and readouts through ``num``: three significant figures, a true minus sign (−, not -),
+  and ×10ⁿ instead of Python's e-notation. Tick labels use the true minus and ×10ⁿ too
+  (``STYLE``). An axis that counts things (epochs, layers, frames) gets integer ticks
+  (``integer_ticks``).
+- **Layout.** Every figure has a layout engine (``new_figure`` and ``plt.subplots(layout=
+  "constrained")``) and is at most ``MAX_WIDTH`` inches wide, so it fits a laptop's notebook
+  column unscaled; no text leaves the figure and no two texts overlap, at any control position.
+  An explorer whose control changes the static part re-solves the layout (``Explorer``).
+- **Legends and labels.** A legend sits where moving artists never go, or outside the axes;
+  where a legend would cover data, label the curves directly. Explorers draw legends *after*
+  the moving artists, so a moving line never strikes through a legend.
+- **Images.** No grid over a heatmap or an image (``surface_image`` and ``no_grid``); contour
+  labels dark on a light band and light on a dark one (``surface_image``).
+- **Axis limits** follow the data when a control changes its scale (an explorer calls
+  ``static_changed`` after setting new limits); fixed limits only where comparing positions
+  across settings is the point, and then wide enough for every setting.
+- **Static figures** (no sliders) show no ipympl header, toolbar or resize grip (``new_figure``,
+  and ``setup`` for pyplot's figures).
 """
 
 from __future__ import annotations
@@ -42,10 +68,14 @@ STYLE = {
                                                 ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]),
     "axes.grid": True,
     "grid.alpha": 0.3,
+    "axes.unicode_minus": True,  # tick labels: −1, not -1
+    "axes.formatter.use_mathtext": True,  # ×10⁴ for an axis offset, not 1e4
+    "axes.formatter.limits": (-3, 4),
+    "figure.titlesize": "large",
 }
 # Lecture mode: read from the back of a room through a washed-out projector.
 LECTURE = {
-    "font.size": 15, "axes.titlesize": 16, "axes.labelsize": 15, "legend.fontsize": 13,
+    "font.size": 15, "axes.titlesize": 16, "figure.titlesize": 16, "axes.labelsize": 15, "legend.fontsize": 13,
     "xtick.labelsize": 13, "ytick.labelsize": 13, "lines.linewidth": 3.0, "lines.markersize": 9,
     "axes.linewidth": 1.5,
 }  # fmt: skip
@@ -61,10 +91,12 @@ def setup(lecture: bool = False, backend: str = "auto") -> str:
     it cannot: on Google Colab, whose ipympl support is broken at present, or where ipympl is not
     installed. ``backend="widget"`` or ``"inline"`` forces one (so does the environment variable
     ``LOSSVIZ_BACKEND``). Outside IPython (scripts, tests) the backend is left as it is.
+    The environment variable ``LOSSVIZ_LECTURE=1`` turns lecture mode on in every lesson
+    (``LOSSVIZ_LECTURE=1 make lab`` before a class).
     """
     chosen = _choose_backend(os.environ.get("LOSSVIZ_BACKEND", backend))
     matplotlib.rcParams.update(STYLE)
-    lecture_mode(lecture)
+    lecture_mode(lecture or os.environ.get("LOSSVIZ_LECTURE") == "1")
     return chosen
 
 
@@ -96,10 +128,68 @@ def _choose_backend(wanted: str) -> str:
         raise ValueError("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, "
                          "or use backend='inline'.")  # fmt: skip
     shell.run_line_magic("matplotlib", wanted)
+    if wanted == "widget":  # every pyplot figure made from now on: no "Figure 1" header, no resize grip
+        hooks = [h for h in matplotlib.rcParams["figure.hooks"] if h != "lossviz.plots:quiet_canvas"]
+        matplotlib.rcParams["figure.hooks"] = hooks + ["lossviz.plots:quiet_canvas"]
     live = "live figures (ipympl): sliders move lines in place" if wanted == "widget" else \
         "inline figures: each slider move redraws a picture"
     print(f"lossviz: {live} ({why}). plots.setup(backend='inline' or 'widget') forces one.")
     return backend_kind()
+
+
+def num(x, digits: int = 3) -> str:
+    """A number as the lessons print it: ``digits`` significant figures, trailing zeros kept
+    (as the sliders show theirs: d3's ``.3g``), a true minus sign, and ×10ⁿ (superscript)
+    instead of e-notation outside 10⁻³ ≤ |x| < 10⁴. Integers stay integers.
+
+    >>> num(-0.0203), num(1.4e6), num(12), num(2.5e-5), num(0.5), num(0.02)
+    ('−0.0203', '1.40×10⁶', '12', '2.50×10⁻⁵', '0.500', '0.0200')
+    """
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)) and abs(int(x)) < 10**6:
+        return str(int(x)).replace("-", "\u2212")
+    x = float(x)
+    if not np.isfinite(x):
+        return {np.inf: "∞", -np.inf: "−∞"}.get(x, "nan")
+    if x != 0 and not 1e-3 <= abs(x) < 1e4:
+        mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+        power = str(int(exponent)).translate(_SUPERSCRIPT)
+        text = f"{mantissa}×10{power}"
+    else:
+        exponent = int(np.floor(np.log10(abs(x)))) if x != 0 else 0
+        if exponent >= digits - 1:  # 100 ≤ |x| < 10⁴: whole numbers, rounded to `digits` figures
+            rounded = round(x, digits - 1 - exponent)
+            if abs(rounded) >= 1e4:  # 9999.7 rounds to 10⁴
+                return num(rounded, digits)
+            text = str(int(rounded))
+        else:
+            text = f"{x:#.{digits}g}".removesuffix(".")  # "10." -> "10"
+    return text.replace("-", "\u2212")
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def integer_ticks(axis) -> None:
+    """Ticks only at whole numbers, for an axis that counts things (epochs, layers, frames)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
+
+
+def no_grid(ax) -> None:
+    """No grid lines over a heatmap or an image."""
+    ax.grid(False)
+
+
+def quiet_canvas(fig) -> None:
+    """An ipympl figure without the "Figure 1" header and the resize grip, which say nothing to
+    a student (``setup`` installs this as a pyplot figure hook under ipympl; a no-op elsewhere)."""
+    canvas = fig.canvas
+    if hasattr(canvas, "header_visible"):
+        canvas.header_visible = False
+        canvas.resizable = False
 
 
 def lecture_mode(on: bool = True) -> None:
@@ -133,14 +223,33 @@ def backend_kind() -> str:
 MAX_WIDTH = 9.6
 
 
-def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0, mosaic=None):
+_FIGURES: list = []  # weak references to every figure new_figure made (the layout test reads them)
+
+
+def figures_made() -> list:
+    """The figures ``new_figure`` made in this kernel and still alive, oldest first."""
+    return [f for f in (ref() for ref in _FIGURES) if f is not None]
+
+
+def fit_width(width: float, height: float) -> tuple[float, float]:
+    """``(width, height)`` scaled down, proportions kept, to at most ``MAX_WIDTH`` inches wide."""
+    if width <= MAX_WIDTH:
+        return width, height
+    return MAX_WIDTH, height * MAX_WIDTH / width
+
+
+def new_figure(ncols: int = 2, width: float = 9.6, height: float = 4.0, mosaic=None):
     """A figure with ``ncols`` axes side by side that is *not* shown automatically.
 
     With ``mosaic`` (as in ``Figure.subplot_mosaic``) the axes come back as a dict by name.
+    A ``width`` over ``MAX_WIDTH`` is scaled down to it (keeping the proportions).
 
     Under ipympl the figure needs pyplot's canvas widget; elsewhere a bare ``Figure`` is used so
     it is neither shown twice by the inline backend nor kept alive by pyplot.
     """
+    import weakref
+
+    width, height = fit_width(width, height)
     if backend_kind() == "ipympl":
         with plt.ioff():
             fig = plt.figure(figsize=(width, height))
@@ -154,6 +263,7 @@ def new_figure(ncols: int = 2, width: float = 10.0, height: float = 4.0, mosaic=
         fig = Figure(figsize=(width, height))
         FigureCanvasAgg(fig)  # a canvas that really renders, so headless updates can be timed
     fig.set_layout_engine("constrained")
+    _FIGURES.append(weakref.ref(fig))
     if mosaic is not None:
         return fig, fig.subplot_mosaic(mosaic)
     return fig, list(fig.subplots(1, ncols, squeeze=False)[0])
@@ -164,22 +274,31 @@ def label(ax, title: str, xlabel: str, ylabel: str) -> None:
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
+    if ax.images:
+        ax.grid(False)  # no grid over a heatmap or an image
+    else:
+        ax.grid(True, alpha=0.3)
 
 
 def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str = "viridis"):
     """A loss surface drawn once: shaded image, labelled contour lines, and a colour bar.
 
     The colour is ``log(1 + L)`` so the valley stays visible next to steep walls; the contour
-    lines are labelled with the loss itself.
+    lines are labelled with the loss itself (every other line, so labels never crowd), in white
+    with a dark outline that reads on every colour of the map. No grid over the image.
     """
+    from matplotlib import patheffects
+
     extent = (w_values[0], w_values[-1], b_values[0], b_values[-1])
     image = ax.imshow(np.log1p(surface), origin="lower", extent=extent, aspect="auto", cmap=cmap)
     contour_levels = np.quantile(surface, np.linspace(0.02, 0.9, levels))
     lines = ax.contour(w_values, b_values, surface, levels=np.unique(contour_levels),
                        colors="white", linewidths=0.7, alpha=0.8)  # fmt: skip
-    ax.clabel(lines, fontsize="x-small", fmt="%.3g")
+    labels = ax.clabel(lines, lines.levels[::2], fontsize="x-small", fmt=lambda v: num(v))
+    for text in labels:
+        text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="black")])
     ax.figure.colorbar(image, ax=ax, label="log(1 + loss)")
+    no_grid(ax)
     return image
 
 
