@@ -34,18 +34,24 @@ class DetectionExplorer(Explorer):
 
     def _controls(self):
         weights = list(self.results)
-        return {"weight": choice("box-loss weight λ", weights, weights[len(weights) // 2])}
+        options = [(_setting(w), w) for w in weights]  # labelled as the ticks and the title write them
+        return {"weight": choice("box-loss weight λ", options, weights[len(weights) // 2])}
 
     def _build(self):
         k = min(len(self.images), 8)
-        mosaic = [[f"i{j}" for j in range(4)] + ["trade"], [f"i{j}" for j in range(4, 8)] + ["trade"]]
-        fig, axes = plots.new_figure(width=12, height=4.6, mosaic=mosaic)
+        # Four columns of images, then the trade-off panel two columns wide.
+        mosaic = [[f"i{j}" for j in range(4)] + ["trade"] * 2, [f"i{j}" for j in range(4, 8)] + ["trade"] * 2]
+        fig, axes = plots.new_figure(width=9.6, height=4.6, mosaic=mosaic)
         size = self.images.shape[-1]
         self.pred_boxes, self.labels = [], []
         for j in range(8):
             ax = axes[f"i{j}"]
-            ax.set_axis_off()
+            ax.set_axis_off()  # an image, no pixel coordinates
+            ax.set_xticks([])  # and no tick labels, even hidden ones, for the layout to place
+            ax.set_yticks([])
+            plots.no_grid(ax)
             if j >= k:
+                ax.set_visible(False)
                 continue
             ax.imshow(self.images[j], cmap="gray", vmin=-0.3, vmax=1.2)
             x1, y1, x2, y2 = self.boxes[j] * size
@@ -53,21 +59,24 @@ class DetectionExplorer(Explorer):
             rect = Rectangle((0, 0), 1, 1, fill=False, ec=plots.PALETTE["vermillion"], lw=2)
             ax.add_patch(rect)
             self.pred_boxes.append(rect)
-            self.labels.append(ax.set_title("", fontsize="small"))
+            self.labels.append(ax.set_title(""))
         ax = axes["trade"]
         weights = np.array(list(self.results))
         xs = np.arange(len(weights))
         acc = [r["accuracy"] for r in self.results.values()]
         miou = [r["miou"] for r in self.results.values()]
-        ax.plot(xs, acc, "o-", color=plots.LOSS_COLOURS["cross_entropy"], label="class accuracy")
-        ax.plot(xs, miou, "s-", color=plots.LOSS_COLOURS["huber"], label="mean IoU of boxes")
-        if all("hits" in r for r in self.results.values()):
+        # Blue for the boxes' IoU: the true boxes on the images are green, the predicted ones vermillion.
+        lines = [ax.plot(xs, acc, "o-", color=plots.LOSS_COLOURS["cross_entropy"], label="class accuracy")[0],
+                 ax.plot(xs, miou, "s-", color=plots.PALETTE["blue"], label="mean IoU of boxes")[0]]  # fmt: skip
+        self.has_hits = all("hits" in r for r in self.results.values())
+        if self.has_hits:
             hits = [r["hits"] for r in self.results.values()]
-            ax.plot(xs, hits, "^--", color=plots.PALETTE["purple"], label="class right, IoU > 0.5")
-        ax.set_xticks(xs, [f"{w:g}" for w in weights])
+            lines += ax.plot(xs, hits, "^--", color=plots.PALETTE["purple"], label="class right, IoU > 0.5")
+        ax.set_xticks(xs, [_setting(w) for w in weights])
         ax.set_ylim(0, 1.05)
         self.now = ax.axvline(0, color="grey", lw=1)
-        ax.legend(fontsize="small", loc="lower left")
+        # Below the figure, where nothing moves: the lines reach every height of the panel.
+        fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize="small")
         plots.label(ax, "", "box-loss weight λ", f"on the {self.split}")
         self.trade, self.size, self.weights = ax, size, list(weights)
         self.moving += [*self.pred_boxes, *self.labels, self.now, ax.title]
@@ -83,8 +92,11 @@ class DetectionExplorer(Explorer):
             text.set_color("black" if ok else plots.PALETTE["vermillion"])
         i = self.weights.index(weight)
         self.now.set_xdata([i, i])
-        title = f"λ = {weight:g}: accuracy {r['accuracy']:.0%}\nmean IoU {r['miou']:.2f}"
-        self.trade.set_title(title, fontsize="medium")
+        self.trade.set_title(f"λ = {_setting(weight)}: accuracy {plots.num(r['accuracy'])},\n"
+                             f"mean IoU {plots.num(r['miou'])}")  # fmt: skip
+        self.numbers = {"accuracy": r["accuracy"], "mean IoU": r["miou"]}
+        if self.has_hits:
+            self.numbers["hits"] = r["hits"]
 
     def drawn(self) -> dict:
         return {"boxes": np.array([[r.get_x(), r.get_y(), r.get_x() + r.get_width(), r.get_y() + r.get_height()]
@@ -92,11 +104,31 @@ class DetectionExplorer(Explorer):
                 "labels": [t.get_text() for t in self.labels]}  # fmt: skip
 
 
+def _setting(value: float) -> str:
+    """A weight chosen from a short list (0, 0.1, 1, 10), written as it was chosen: no trailing
+    zeros, which would claim a precision a setting does not have; ``num`` beyond 10⁻³ and 10⁴."""
+    text = f"{value:g}"
+    return plots.num(value) if "e" in text else text.replace("-", "\u2212")
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at or above ``x``:
+    an axis limit that stays put while the data move a little."""
+    if x <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(x))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * power >= x * (1 - 1e-12):
+            return float(m * power)
+    return float(10 * power)
+
+
 class GANExplorer(Explorer):
     """The generator's distribution at snapshots taken during training, against the real one.
 
     ``snapshots`` is a list of ``(step, samples, distance)``; everything was computed while
-    training ran, so the slider only swaps which histogram is drawn.
+    training ran, so the slider only swaps which histogram is drawn. The density axis follows
+    the step shown (a narrow blob at the start would flatten every later histogram).
     """
 
     def __init__(self, real, snapshots, bins=np.linspace(-4.5, 4.5, 61)):
@@ -105,6 +137,7 @@ class GANExplorer(Explorer):
             raise ValueError("GANExplorer: no snapshots; record some while training.")
         self.snapshots = {int(step): (np.ravel(s), float(d)) for step, s, d in snapshots}
         self.bins = bins
+        self._densities = {step: self.density(s) for step, (s, _) in self.snapshots.items()}
         super().__init__()
 
     def density(self, samples):
@@ -112,31 +145,50 @@ class GANExplorer(Explorer):
 
     def _controls(self):
         steps = list(self.snapshots)
-        return {"step": choice("training step", steps, steps[0])}
+        control = choice("training step", steps, steps[0])
+        if len(steps) > 1 and not control.label:
+            # ipywidgets 8 leaves .label empty when the first option is the initial value, and the
+            # readout shows the label; choosing another option and back fills it (no observer yet).
+            control.index = 1
+            control.index = 0
+        return {"step": control}
 
     def _build(self):
-        fig, (ax, ax_d) = plots.new_figure(2, 11, 3.8)
+        fig, (ax, ax_d) = plots.new_figure(2, 9.6, 3.8)
         centres = (self.bins[:-1] + self.bins[1:]) / 2
-        ax.fill_between(centres, self.density(self.real), step="mid", color=plots.PALETTE["sky"], alpha=0.5, label="real data")
+        real_density = self.density(self.real)
+        self.real_top = real_density.max()
+        shade = ax.fill_between(centres, real_density, step="mid", color=plots.PALETTE["sky"], alpha=0.5, label="real data")
         self.fake, = ax.plot(centres, np.zeros_like(centres), drawstyle="steps-mid", lw=2,
                              color=plots.PALETTE["vermillion"], label="generator")  # fmt: skip
-        top = max(self.density(self.real).max(), max(self.density(s).max() for s, _ in self.snapshots.values()))
-        ax.set_ylim(0, top * 1.1)
-        ax.legend(fontsize="small")
+        self.top = None  # the density axis's upper limit, set by _draw for the step shown
+        ax.set_xlim(self.bins[0], self.bins[-1])
+        # Below the figure: the generator's histogram can reach any height of the panel.
+        fig.legend(handles=[shade, self.fake], loc="outside lower center", ncols=2, fontsize="small")
         plots.label(ax, "", "x", "density")
         steps = list(self.snapshots)
         ax_d.plot(steps, [d for _, d in self.snapshots.values()], "o-", color=plots.PALETTE["purple"])
-        self.now, = ax_d.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2)
+        self.now, = ax_d.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2, zorder=3)
         plots.label(ax_d, "distance to the real data", "training step", "Wasserstein-1 distance")
+        plots.integer_ticks(ax_d.xaxis)
+        ax_d.xaxis.get_major_locator().set_params(nbins=5)  # steps run to thousands: few labels, or they touch
         self.ax = ax
         self.moving += [self.fake, self.now, ax.title]
         return fig
 
     def _draw(self, step):
         samples, distance = self.snapshots[step]
-        self.fake.set_ydata(self.density(samples))
+        density = self._densities[step]
+        top = _nice_ceiling(1.1 * max(self.real_top, density.max()))
+        if top != self.top:  # only a new limit changes the static part (the y tick labels)
+            self.ax.set_ylim(0, top)
+            self.top = top
+            self.static_changed()
+        self.fake.set_ydata(density)
         self.now.set_data([step], [distance])
-        self.ax.set_title(f"step {step}: W1 = {distance:.3f}, {np.mean(samples > 0):.0%} of samples right of 0", fontsize="medium")
+        self.ax.set_title(f"step {step}: W1 = {plots.num(distance)}")
+        self.numbers = {"W1": distance, "share right of 0": float(np.mean(samples > 0))}
 
     def drawn(self) -> dict:
-        return {"density": np.asarray(self.fake.get_ydata()), "distance": float(self.now.get_ydata()[0])}
+        return {"density": np.asarray(self.fake.get_ydata()), "distance": float(self.now.get_ydata()[0]),
+                "ylim": tuple(self.ax.get_ylim())}  # fmt: skip

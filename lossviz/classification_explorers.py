@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from . import checks, losses, margins, plots, surfaces, svm
 from .explorer import Explorer, choice, slider
@@ -38,7 +39,7 @@ class SoftmaxExplorer(Explorer):
         return controls
 
     def _build(self):
-        fig, (ax_p, ax_g) = plots.new_figure(2, 10, 3.8)
+        fig, (ax_p, ax_g) = plots.new_figure(2, 9.6, 3.8)
         C = len(self.classes)
         self.prob_bars = _bars(ax_p, C, plots.PALETTE["blue"])
         self.grad_bars = _bars(ax_g, C, plots.PALETTE["vermillion"])
@@ -63,13 +64,16 @@ class SoftmaxExplorer(Explorer):
             bg.set_height(grad[k])
             bp.set_edgecolor("black" if k == true_class else "none")
             bp.set_linewidth(2.5 if k == true_class else 0)
-        self.ax_p.set_title(f"true class {self.classes[true_class]!r}: CE = −log p = {loss:.4f}")
-        self.ax_g.set_title(f"pushes z{true_class} up by {-grad[true_class]:.3f}, the others down")
+        name = self.classes[true_class]
+        self._loss = float(loss)
+        self.ax_p.set_title(f"CE = −log p({name}) = {plots.num(loss)}")
+        self.ax_g.set_title(f"pushes z{true_class} up by {plots.num(-grad[true_class])}")
+        self.numbers = {f"p({name})": float(p[true_class]), "CE": float(loss)}
 
     def drawn(self) -> dict:
         return {"probabilities": np.array([b.get_height() for b in self.prob_bars]),
                 "gradient": np.array([b.get_height() for b in self.grad_bars]),
-                "loss": float(self.ax_p.get_title().rsplit("=", 1)[1])}  # fmt: skip
+                "loss": self._loss, "loss_title": self.ax_p.get_title()}  # fmt: skip
 
 
 class LabelSmoothingExplorer(Explorer):
@@ -100,7 +104,7 @@ class LabelSmoothingExplorer(Explorer):
         return float("inf") if eps == 0 else float(np.log((1 - eps + eps / self.C) / (eps / self.C)))
 
     def _build(self):
-        fig, (ax_t, ax_l) = plots.new_figure(2, 11, 4.0)
+        fig, (ax_t, ax_l) = plots.new_figure(2, 9.6, 4.0)
         self.target_bars = _bars(ax_t, self.C, plots.PALETTE["green"], -0.2, 0.4, "target (smoothed)")
         self.pred_bars = _bars(ax_t, self.C, plots.PALETTE["blue"], 0.2, 0.4, "prediction softmax(z)")
         ax_t.set_xticks(range(self.C), ["true"] + [f"other {k}" for k in range(1, self.C)])
@@ -108,10 +112,11 @@ class LabelSmoothingExplorer(Explorer):
         ax_t.legend(loc="upper right", fontsize="small")
         plots.label(ax_t, "", "class", "probability")
         self.curve, = ax_l.plot([], [], lw=2, color=plots.LOSS_COLOURS["cross_entropy"])
-        self.point, = ax_l.plot([], [], "o", ms=9, color=plots.PALETTE["black"])
+        self.point, = ax_l.plot([], [], "o", ms=9, color=plots.PALETTE["black"], clip_on=False)  # whole at the ends
+        self.point.set_in_layout(False)  # where it sits must not move the axes when the layout is solved
         self.best = ax_l.axvline(0, color="grey", ls="--", lw=1)
         ax_l.set_xlim(*self.MARGINS)
-        ax_l.set_ylim(0, 1.8)
+        self._top = None  # the loss axis' upper limit, set by _draw to fit the curve of this ε
         plots.label(ax_l, "", "logit margin z_true − z_other", "cross-entropy")
         self.ax_t, self.ax_l = ax_t, ax_l
         self.moving += [*self.target_bars, *self.pred_bars, self.curve, self.point, self.best, ax_t.title, ax_l.title]
@@ -131,9 +136,16 @@ class LabelSmoothingExplorer(Explorer):
         self.point.set_data([margin], [loss])
         best = self.best_margin(eps)
         self.best.set_xdata([min(best, self.MARGINS[1])] * 2)
-        self.ax_t.set_title(f"ε = {eps:.2f}: target {target[0]:.3f} for the true class, {target[1]:.3f} for each other")
-        where = "never (→ ∞)" if np.isinf(best) else f"at margin {best:.2f}"
-        self.ax_l.set_title(f"CE = {loss:.4f}; minimum {where}")
+        # ε sets the height of the curve (log C at margin 0, up to 4.8 at margin 12 for ε = 0.5):
+        # the axis follows it, in steps of 0.5 so that the static part is redrawn only at a step
+        top = 0.5 * np.ceil((float(curve.max()) + 0.15) / 0.5)
+        if top != self._top:
+            self.ax_l.set_ylim(-0.04 * top, top)  # the ε = 0 curve runs along zero: keep it off the frame
+            self._top = top
+            self.static_changed()
+        self.ax_t.set_title(f"true-class target {plots.num(target[0])}")
+        self.ax_l.set_title("no minimum (→ ∞)" if np.isinf(best) else f"minimum at margin {plots.num(best)}")
+        self.numbers = {"CE": float(loss), "p(true)": float(p[0])}
 
     def drawn(self) -> dict:
         return {"target": np.array([b.get_height() for b in self.target_bars]),
@@ -189,17 +201,22 @@ class LogisticExplorer(Explorer):
         return {"w1": slider("weight w1", lo, hi, -1.0), "w2": slider("weight w2", lo, hi, 2.0)}
 
     def _build(self):
-        fig, (ax_s, ax_d) = plots.new_figure(2, 11, 4.4)
+        fig, (ax_s, ax_d) = plots.new_figure(2, 9.6, 4.8)
         plots.surface_image(ax_s, self.w_values, self.w_values, self.surface)
         plots.label(ax_s, "", "weight w1", "weight w2")
-        ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="grid minimum")
+        plots.no_grid(ax_s)  # plots.label switches the grid on; not over an image
+        # no tick at the lower-left corner, where the w1 and w2 labels would meet
+        ax_s.xaxis.set_major_locator(MaxNLocator(nbins=5, prune="lower"))
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")
-        ax_s.legend(loc="upper left", fontsize="small")
+        # the star comes after the dot that slides over it, so the minimum stays in sight
+        self.star, = ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="grid minimum", zorder=5)
         plots.scatter_classes(ax_d, self.X, self.y)
         self.boundary, self.iso = _boundary_view(ax_d, self.box, "boundary p = 0.5", "p = 0.1 and 0.9", "grey")
-        ax_d.legend(loc="upper left", fontsize="small")
+        # The dot and the lines cross every part of both axes: the legend goes under them.
+        handles = [self.star, self.marker, *ax_d.get_legend_handles_labels()[0]]
+        fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize="small")
         self.ax_s, self.ax_d = ax_s, ax_d
-        self.moving += [self.marker, self.boundary, *self.iso, ax_s.title, ax_d.title]
+        self.moving += [self.marker, self.star, self.boundary, *self.iso, ax_s.title, ax_d.title]
         return fig
 
     def _draw(self, w1, w2):
@@ -211,14 +228,16 @@ class LogisticExplorer(Explorer):
         self.boundary.set_data(*_line_points(w, 0.0, 0.0, self.box).T)
         for line, offset in zip(self.iso, (-np.log(9), np.log(9))):  # sigmoid(±log 9) = 0.1, 0.9
             line.set_data(*_line_points(w, 0.0, offset, self.box).T)
-        self.ax_s.set_title(f"BCE over (w1, w2): here {loss:.4f}")
-        self.ax_d.set_title(f"w = ({w1:.2f}, {w2:.2f}): accuracy {accuracy:.0%}, BCE = {loss:.4f}")
+        self._loss, self._accuracy = float(loss), accuracy
+        self.ax_s.set_title(f"BCE over (w1, w2): {plots.num(loss)}")
+        self.ax_d.set_title(f"training accuracy {plots.num(round(100 * accuracy))}%")
+        self.numbers = {"BCE": float(loss), "|w|": float(np.hypot(w1, w2))}
 
     def drawn(self) -> dict:
         (w1,), (w2,) = self.marker.get_data()
         return {"w": np.array([w1, w2]), "boundary": np.column_stack(self.boundary.get_data()),
-                "loss": float(self.ax_d.get_title().rsplit("=", 1)[1]),
-                "accuracy": float(self.ax_d.get_title().split("accuracy ")[1].split("%")[0]) / 100}  # fmt: skip
+                "loss": self._loss, "accuracy": self._accuracy,
+                "surface_title": self.ax_s.get_title(), "data_title": self.ax_d.get_title()}  # fmt: skip
 
 
 class MarginExplorer(Explorer):
@@ -236,22 +255,33 @@ class MarginExplorer(Explorer):
         return {"margin": slider("margin m = y·f(x)", *self.RANGE, -0.5)}
 
     def _build(self):
-        fig, (ax_l, ax_g) = plots.new_figure(2, 11, 4.0)
+        fig, (ax_l, ax_g) = plots.new_figure(2, 9.6, 4.4)
         m = np.linspace(*self.RANGE, 551)
-        self.points, self.grad_points = {}, {}
-        for name in margins.NAMES:
+        self.points, self.grad_points, curves = {}, {}, []
+        # Two dots can sit on one spot (hinge and logistic near m = 0): each later dot is smaller
+        # and drawn above, with a white rim, so every dot stays in sight as a ring around the next.
+        sizes = dict(zip(margins.NAMES, (13, 11, 9, 7)))
+        for k, name in enumerate(margins.NAMES):
             style = dict(color=self.COLOURS[name], lw=2, label=self.NAMES[name])
-            ax_l.plot(m, margins.margin_loss(name, m), **style, drawstyle="steps-pre" if name == "zero_one" else "default")
+            curves += ax_l.plot(m, margins.margin_loss(name, m), **style,
+                                drawstyle="steps-pre" if name == "zero_one" else "default")  # fmt: skip
             ax_g.plot(m, margins.margin_grad(name, m), **style)
-            self.points[name], = ax_l.plot([], [], "o", ms=8, color=self.COLOURS[name])
-            self.grad_points[name], = ax_g.plot([], [], "o", ms=8, color=self.COLOURS[name])
-        self.now = [ax.axvline(0, color="grey", lw=1) for ax in (ax_l, ax_g)]
+            dot = dict(ms=sizes[name], color=self.COLOURS[name], mec="white", mew=1, zorder=3 + 0.1 * k, clip_on=False)
+            self.points[name], = ax_l.plot([], [], "o", **dot)
+            self.grad_points[name], = ax_g.plot([], [], "o", **dot)
+            for point in (self.points[name], self.grad_points[name]):
+                point.set_in_layout(False)
+        self.now = [ax.axvline(0, color="grey", lw=1, zorder=1.5) for ax in (ax_l, ax_g)]  # under the dots
         for ax in (ax_l, ax_g):
             ax.axvspan(self.RANGE[0], 0, color=plots.PALETTE["vermillion"], alpha=0.06)
             ax.set_xlim(*self.RANGE)
-        ax_l.set_ylim(-0.1, 5)
-        ax_g.set_ylim(-7.5, 0.5)
-        ax_l.legend(loc="upper right", fontsize="small")
+        # Fixed limits (the point is to compare where the dots sit), wide enough for every dot at
+        # every margin: the squared hinge reaches (1 - m)² and its slope -2(1 - m) at the left end.
+        worst = 1.0 - self.RANGE[0]
+        ax_l.set_ylim(-0.04 * worst**2, 1.06 * worst**2)
+        ax_g.set_ylim(-2.12 * worst, 0.08 * 2 * worst)
+        # The cursor line crosses both axes at every height: one legend for both, under them.
+        fig.legend(handles=curves, loc="outside lower center", ncol=len(curves), fontsize="small")
         plots.label(ax_l, "", "margin m = y·f(x)   (shaded: misclassified)", "loss")
         plots.label(ax_g, "", "margin m = y·f(x)", "d loss / d m")
         self.ax_l, self.ax_g = ax_l, ax_g
@@ -266,9 +296,19 @@ class MarginExplorer(Explorer):
             self.grad_points[name].set_data([margin], [grads[name]])
         for line in self.now:
             line.set_xdata([margin, margin])
-        # the legend says "(log₂)"; the title keeps the short names so that it fits over the axes
-        self.ax_l.set_title("  ".join(f"{self.NAMES[n].split(' (')[0]} {v:.3f}" for n, v in values.items()))
-        self.ax_g.set_title("gradients: " + "  ".join(f"{grads[n]:.3f}" for n in margins.NAMES))
+        # The title says where the sample is; the readout gives the losses, the dots all of them.
+        if margin <= 0:
+            where = "a mistake (m ≤ 0)"
+        elif margin < 1 - 1e-9:
+            where = "right, inside the margin"
+        elif margin <= 1 + 1e-9:  # a slider's float lands on 1 only up to rounding
+            where = "on the margin (m = 1)"
+        else:
+            where = "right, beyond the margin"
+        self.ax_l.set_title(where)
+        self.ax_g.set_title(f"logistic gradient {plots.num(grads['logistic'])}")
+        self.numbers = {"hinge": values["hinge"], "squared hinge": values["squared_hinge"],
+                        "logistic": values["logistic"]}  # fmt: skip
 
     def drawn(self) -> dict:
         return {"margin": float(self.now[0].get_xdata()[0]),
@@ -293,23 +333,27 @@ class SVMExplorer(Explorer):
         super().__init__()
 
     def _controls(self):
-        options = [(f"{lam:.3g}", float(lam)) for lam in self.lams]
+        options = [(plots.num(float(lam)), float(lam)) for lam in self.lams]
         return {"lam": choice("regularisation λ", options, options[len(options) // 2][1])}
 
     def _build(self):
-        fig, (ax_d, ax_p) = plots.new_figure(2, 11, 4.4)
+        fig, (ax_d, ax_p) = plots.new_figure(2, 9.6, 5.0)
         plots.scatter_classes(ax_d, self.X, self.y, classes=(-1, 1), names=("y = −1", "y = +1"))
         self.sv = ax_d.scatter([], [], s=110, facecolors="none", edgecolors="k", linewidths=1.3, label="support vectors")
         self.boundary, self.band = _boundary_view(ax_d, self.box, "f(x) = 0", "f(x) = ±1 (margin)", "k")
-        ax_d.legend(loc="upper left", fontsize="x-small")
-        ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
+        width, = ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
         ax_n = ax_p.twinx()
-        ax_n.semilogx(self.lams, self.n_support, "s--", color=plots.PALETTE["green"], label="support vectors")
+        count, = ax_n.semilogx(self.lams, self.n_support, "s--", color=plots.PALETTE["green"],
+                               label="number of support vectors")  # fmt: skip
         ax_n.set_ylabel("number of support vectors")
+        plots.integer_ticks(ax_n.yaxis)  # it counts samples
+        ax_n.tick_params(axis="x", which="both", labelbottom=False)  # the twin's x axis is hidden: no labels
         self.now = ax_p.axvline(self.lams[0], color="grey", lw=1)
         plots.label(ax_p, "", "regularisation λ (log scale)", "margin width 2/|w|")
-        ax_p.legend(loc="upper left", fontsize="small")
-        ax_n.legend(loc="lower right", fontsize="small")
+        # The band and the rings sweep the whole data view, the cursor the whole right panel:
+        # one legend for both, under the axes.
+        handles = [*ax_d.get_legend_handles_labels()[0], width, count]
+        fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize="small")
         self.ax_d = ax_d
         self.moving += [self.sv, self.boundary, *self.band, self.now, ax_d.title]
         return fig
@@ -322,9 +366,9 @@ class SVMExplorer(Explorer):
             line.set_data(*_line_points(w, b, offset, self.box).T)
         self.sv.set_offsets(self.X[svm.support_vectors(self.X, self.y, w, b)].reshape(-1, 2))
         self.now.set_xdata([lam, lam])
-        accuracy = np.mean(np.sign(self.X @ w + b) == self.y)
-        self.ax_d.set_title(f"λ = {lam:.3g}: width {self.width[k]:.2f}, "
-                            f"{self.n_support[k]} SVs, accuracy {accuracy:.0%}", fontsize="medium")  # fmt: skip
+        accuracy = float(np.mean(np.sign(self.X @ w + b) == self.y))
+        self.ax_d.set_title(f"margin width 2/|w| = {plots.num(self.width[k])}")
+        self.numbers = {"support vectors": int(self.n_support[k]), "training accuracy": accuracy}
 
     def drawn(self) -> dict:
         k = int(np.argmin(np.abs(self.lams - self.controls["lam"].value)))

@@ -9,12 +9,13 @@ from matplotlib.collections import LineCollection
 from . import checks, losses, plots, surfaces
 from .explorer import Explorer, slider
 
-# name -> (loss(pred, target, reduction), its gradient, formula for titles)
+# name -> (loss(pred, target, reduction), its gradient, the loss as a title writes it)
 POINT_LOSSES = {
-    "mse": (losses.mse, losses.mse_grad, "(ŷ − y)²"),
-    "mae": (losses.mae, losses.mae_grad, "|ŷ − y|"),
-    "huber": (losses.huber, losses.huber_grad, "Huber, δ = 1"),
+    "mse": (losses.mse, losses.mse_grad, "MSE: L = (ŷ − y)²"),
+    "mae": (losses.mae, losses.mae_grad, "MAE: L = |ŷ − y|"),
+    "huber": (losses.huber, losses.huber_grad, "Huber (δ = 1): L"),
 }
+NAMES = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}  # as legends and readouts write them
 
 
 
@@ -35,7 +36,8 @@ class PointLossExplorer(Explorer):
         self._initial = dict(loss=loss, prediction=prediction, target=target)
         self._choices = tuple(choices)
         self._curve_key = None
-        self.grid = np.linspace(*self.RANGE, 401)
+        # The curves reach a little past the slider's ends, so a dot at an end is drawn whole.
+        self.grid = np.linspace(self.RANGE[0] - 0.25, self.RANGE[1] + 0.25, 421)
         super().__init__()
 
     def _controls(self):
@@ -58,14 +60,19 @@ class PointLossExplorer(Explorer):
         plots.label(ax_grad, "gradient", "prediction ŷ", "dL/dŷ")
         self.loss_curve, = ax_loss.plot([], [], lw=2)
         self.grad_curve, = ax_grad.plot([], [], lw=2)
-        self.target_lines = [ax.axvline(0, color="k", ls="--", lw=1, label="target y") for ax in (ax_loss, ax_grad)]
+        # The target is a grey dotted line, the tangent a black dashed one, and the dots black with
+        # a white rim: each stays apart from the loss's own colour (blue, orange or green), and
+        # the dashes let the curve show through where the tangent lies along it (MAE).
+        self.target_lines = [ax.axvline(0, color="grey", ls=":", lw=1.5, label="target y") for ax in (ax_loss, ax_grad)]
         ax_grad.axhline(0, color="grey", lw=0.8)
-        self.tangent, = ax_loss.plot([], [], color=plots.PALETTE["vermillion"], lw=1.5, label="tangent: slope = dL/dŷ")
-        self.loss_point, = ax_loss.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
-        self.grad_point, = ax_grad.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"])
+        self.tangent, = ax_loss.plot([], [], color=plots.PALETTE["black"], ls="--", lw=1.5, zorder=4,
+                                     label="tangent: slope = dL/dŷ")  # fmt: skip
+        dot = dict(ms=9, color=plots.PALETTE["black"], mec="white", mew=1.5, zorder=5)
+        self.loss_point, = ax_loss.plot([], [], "o", **dot)
+        self.grad_point, = ax_grad.plot([], [], "o", **dot)
         ax_loss.legend(loc="upper center", fontsize="small")
         for ax in (ax_loss, ax_grad):
-            ax.set_xlim(*self.RANGE)
+            ax.set_xlim(self.grid[0], self.grid[-1])
         self.ax_loss, self.ax_grad = ax_loss, ax_grad
         self.moving += [self.tangent, self.loss_point, self.grad_point, ax_loss.title, ax_grad.title]
         return fig
@@ -89,12 +96,13 @@ class PointLossExplorer(Explorer):
             self.static_changed()
         value = loss([prediction], [target])
         slope = float(grad([prediction], [target])[0])
-        half = 1.0
+        half = 1.5
         self.tangent.set_data([prediction - half, prediction + half], [value - slope * half, value + slope * half])
         self.loss_point.set_data([prediction], [value])
         self.grad_point.set_data([prediction], [slope])
-        self.ax_loss.set_title(f"{name.upper()}: L = {formula} = {value:.4f}")
-        self.ax_grad.set_title(f"gradient: dL/dŷ = {slope:.4f}")
+        self.ax_loss.set_title(f"{formula} = {plots.num(value)}")
+        self.ax_grad.set_title(f"gradient: dL/dŷ = {plots.num(slope)}")
+        self.numbers = {"loss": value, "dL/dŷ": slope}
 
     def drawn(self) -> dict:
         x, y = self.loss_point.get_data()
@@ -137,19 +145,27 @@ class LinearFitExplorer(Explorer):
         }
 
     def _build(self):
-        fig, (ax_s, ax_d) = plots.new_figure(2, 11, 4.2)
+        # Tall enough that the square map, its colour bar and the legend under it leave the
+        # contour labels room (they crowd where the bowl is steep, in the corners).
+        fig, (ax_s, ax_d) = plots.new_figure(2, 9.6, 4.4)
+        name = NAMES[self.loss_name]
         plots.surface_image(ax_s, self.w_values, self.b_values, self.surface)
         # One unit of w as long as one unit of b on screen: only then is the descent arrow
         # (-gradient) drawn perpendicular to the contour lines, as the lesson says it is.
         ax_s.set_aspect("equal", adjustable="box")
-        plots.label(ax_s, f"{self.loss_name.upper()} over (w, b)", "slope w", "intercept b")
-        ax_s.plot(*self.best, "*", ms=14, color="white", mec="k", label="minimum")
-        self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w, b)")
-        self.arrow = ax_s.annotate("", xy=(0, 0), xytext=(0, 0),
+        plots.label(ax_s, f"{name} over (w, b)", "slope w", "intercept b")
+        plots.no_grid(ax_s)
+        self.marker, = ax_s.plot([], [], "o", ms=11, color=plots.PALETTE["vermillion"], mec="white", zorder=5,
+                                 clip_on=False, label="(w, b)")  # whole, even at a corner
+        self.marker.set_in_layout(False)  # ... without moving the layout when it reaches one  # fmt: skip
+        self.arrow = ax_s.annotate("", xy=(0, 0), xytext=(0, 0), zorder=6,
                                    arrowprops=dict(arrowstyle="->", color="white", lw=2))  # fmt: skip
-        ax_s.legend(loc="upper left", fontsize="small")
+        # The star is the goal: it moves with the marker, drawn over it, so the marker never buries it.
+        self.star, = ax_s.plot(*self.best, "*", ms=15, color="white", mec="k", zorder=7, label="minimum")
+        # Below the map: the marker can go anywhere on it, and a legend inside would hide it.
+        ax_s.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize="small")
         ax_d.scatter(self.x, self.y, s=18, color=plots.PALETTE["blue"], label="data", zorder=3)
-        self.residuals = LineCollection([], colors=plots.PALETTE["orange"], lw=1, label="residuals ŷ − y")
+        self.residuals = LineCollection([], colors="0.45", lw=1, label="residuals ŷ − y")
         ax_d.add_collection(self.residuals)
         self.line, = ax_d.plot(self.x, self.x, color=plots.PALETTE["vermillion"], lw=2, label="ŷ = w x + b")
         plots.label(ax_d, "", "x", "y")
@@ -157,7 +173,7 @@ class LinearFitExplorer(Explorer):
         ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
         ax_d.legend(loc="upper left", fontsize="small")
         self.ax_s, self.ax_d = ax_s, ax_d
-        self.moving += [self.marker, self.arrow, self.residuals, self.line, ax_s.title, ax_d.title]
+        self.moving += [self.marker, self.arrow, self.star, self.residuals, self.line, ax_d.title]
         return fig
 
     def gradient(self, w: float, b: float) -> tuple[float, float]:
@@ -167,7 +183,7 @@ class LinearFitExplorer(Explorer):
 
     def _draw(self, w, b):
         pred = w * self.x + b
-        value = self.loss(pred, self.y)
+        value = float(self.loss(pred, self.y))
         gw, gb = self.gradient(w, b)
         self.marker.set_data([w], [b])
         # The arrow points downhill (-gradient), its length a fixed share of the axes.
@@ -177,14 +193,16 @@ class LinearFitExplorer(Explorer):
         self.arrow.xy = (w - step * gw, b - step * gb)
         self.line.set_ydata(pred)
         self.residuals.set_segments(plots.residual_segments(self.x, pred, self.y))
-        self.ax_d.set_title(f"w = {w:.2f}, b = {b:.2f}:  {self.loss_name.upper()} = {value:.4f}")
-        self.ax_s.set_title(f"{self.loss_name.upper()} over (w, b); gradient ({gw:.2f}, {gb:.2f})")
+        name = NAMES[self.loss_name]
+        self.ax_d.set_title(f"this line: {name} = {plots.num(value)}")
+        self._value = value
+        self.numbers = {name: value, "∂L/∂w": gw, "∂L/∂b": gb}
 
     def drawn(self) -> dict:
         (w,), (b,) = self.marker.get_data()
-        title = self.ax_d.get_title()
         return {"w": float(w), "b": float(b), "line": np.asarray(self.line.get_ydata(), float),
-                "loss": float(title.rsplit("=", 1)[1]), "arrow_tip": tuple(self.arrow.xy)}  # fmt: skip
+                "loss": self._value, "loss_title": self.ax_d.get_title(),
+                "arrow_tip": tuple(self.arrow.xy)}  # fmt: skip
 
 
 class OutlierExplorer(Explorer):
@@ -216,26 +234,48 @@ class OutlierExplorer(Explorer):
         return {"shift": slider("outlier moved by", *self.shift_range, 0.0, step=0.5)}
 
     def _build(self):
-        fig, (ax_d, ax_s) = plots.new_figure(2, 11, 4.2)
+        # The data get the wider panel: its title names the three slopes.
+        fig, axes = plots.new_figure(width=9.6, height=3.8, mosaic="ddddsss")
+        ax_d, ax_s = axes["d"], axes["s"]
         self.points = ax_d.scatter(self.x, self.y, s=18, color=plots.PALETTE["blue"], zorder=3, label="data")
-        self.outlier, = ax_d.plot([], [], "o", ms=11, mfc="none", mec=plots.PALETTE["vermillion"], mew=2, label="the outlier")
+        self.outlier, = ax_d.plot([], [], "o", ms=11, mfc="none", mec=plots.PALETTE["black"], mew=2, zorder=4,
+                                  label="the outlier")  # fmt: skip
         xs = np.array([self.x.min(), self.x.max()])
         self.lines = {}
         for name in POINT_LOSSES:
-            self.lines[name], = ax_d.plot(xs, xs, lw=2, color=plots.LOSS_COLOURS[name], label=f"{name.upper()} fit")
-            ax_s.plot(self.shifts, self.slopes[name], lw=2, color=plots.LOSS_COLOURS[name], label=name.upper())
+            # Huber's line dashed: it lies almost on MAE's, which shows through the gaps.
+            style = dict(lw=2, color=plots.LOSS_COLOURS[name], ls="--" if name == "huber" else "-")
+            self.lines[name], = ax_d.plot(xs, xs, label=f"{NAMES[name]} fit", **style)
+            ax_s.plot(self.shifts, self.slopes[name], label=NAMES[name], **style)
         if self.true_slope is not None:
             ax_s.axhline(self.true_slope, color="k", ls="--", lw=1, label="true slope")
         self.now = ax_s.axvline(0, color="grey", lw=1)
         plots.label(ax_d, "", "x", "y")
-        plots.label(ax_s, "fitted slope as the outlier moves", "outlier moved by (units of y)", "fitted slope w")
+        plots.label(ax_s, "fitted slopes", "outlier moved by (units of y)", "fitted slope w")
+        # The data's own limits; _draw widens the y axis (in steps) only as far as the outlier goes.
         pad = 0.1 * np.ptp(self.y)
-        ax_d.set_ylim(self.y.min() - pad, self.y.max() + self.shift_range[1] + pad)
+        self._base_ylim = (self.y.min() - pad, self.y.max() + pad)
+        self._ylim = None
+        ax_d.set_ylim(*self._base_ylim)
+        # Upper left: the data rise to the right, so that corner stays empty at every shift.
         ax_d.legend(loc="upper left", fontsize="small")
         ax_s.legend(loc="upper left", fontsize="small")
-        self.ax_d = ax_d
+        self.ax_d, self.ax_s = ax_d, ax_s
         self.moving += [self.points, self.outlier, *self.lines.values(), self.now, ax_d.title]
         return fig
+
+    def _limits(self, y, fitted) -> tuple[float, float]:
+        """The y limits that hold the moved data and the fitted lines: the data's own limits,
+        widened in steps of a fifth of the data's span, so they change now and then, not on every move."""
+        lo, hi = self._base_ylim
+        step = (hi - lo) / 5
+        top, bottom = max(np.max(y), np.max(fitted)), min(np.min(y), np.min(fitted))
+        pad = step / 2
+        if top + pad > hi:
+            hi += step * np.ceil((top + pad - hi) / step)
+        if bottom - pad < lo:
+            lo -= step * np.ceil((lo - bottom + pad) / step)
+        return float(lo), float(hi)
 
     def _draw(self, shift):
         x, y = self._data(shift)
@@ -245,9 +285,15 @@ class OutlierExplorer(Explorer):
         fits = {name: surfaces.best_fit_line(x, y, name, self.delta) for name in POINT_LOSSES}
         for name, (w, b) in fits.items():
             self.lines[name].set_ydata(w * xs + b)
+        limits = self._limits(y, [w * xs + b for w, b in fits.values()])
+        if limits != self._ylim:  # the outlier left the view (or came back): new limits, a full redraw
+            self.ax_d.set_ylim(*limits)
+            self._ylim = limits
+            self.static_changed()
         self.now.set_xdata([shift, shift])
-        slopes = ", ".join(f"{n.upper()} {w:.2f}" for n, (w, _) in fits.items())
-        self.ax_d.set_title(f"outlier moved by {shift:+.1f}: slopes {slopes}")
+        slopes = {NAMES[name]: w for name, (w, _) in fits.items()}
+        self.ax_d.set_title("slopes: " + ", ".join(f"{n} {plots.num(w)}" for n, w in slopes.items()))
+        self.numbers = {f"{n} slope": w for n, w in slopes.items()}
 
     def drawn(self) -> dict:
         out = {"outlier_y": float(self.outlier.get_ydata()[0])}

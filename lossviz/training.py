@@ -125,18 +125,17 @@ class LiveCurve:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        width = 6.5 if metric_name is None else 10.0
-        self.fig = Figure(figsize=(width, 3.2), layout="constrained")
+        width, height = (6.5, 3.6) if metric_name is None else (plots.MAX_WIDTH, 3.6)
+        self.fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(self.fig)
         axes = self.fig.subplots(1, 1 if metric_name is None else 2, squeeze=False)[0]
         ax = axes[0]
         self.train_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["blue"], label="train")
         self.val_line, = ax.plot([], [], "o-", ms=3, color=plots.PALETTE["orange"], label="validation")
-        self.best = ax.axvline(-1, color="grey", ls="--", lw=1,
-                               label="best epoch (lowest validation loss)")  # fmt: skip
+        self.best = ax.axvline(-1, color="grey", ls="--", lw=1, label="best epoch (lowest validation loss)")
         ax.set_xlim(0, max(epochs, 2))
+        plots.integer_ticks(ax.xaxis)
         ax.set_yscale("log")
-        ax.legend(fontsize="small")
         plots.label(ax, title, "epoch", "loss (log scale)")
         self.ax, self.metric_ax, self.metric_name = ax, None, metric_name
         if metric_name is not None:
@@ -146,9 +145,12 @@ class LiveCurve:
             self.val_metric_line, = m.plot([], [], "o-", ms=3, color=orange, label="validation")
             self.metric_best = m.axvline(-1, color="grey", ls="--", lw=1)
             m.set_xlim(0, max(epochs, 2))
-            m.legend(fontsize="small")
+            plots.integer_ticks(m.xaxis)
             plots.label(m, f"{metric_name} of the same epochs", "epoch", metric_name)
             self.metric_ax = m
+        # One legend for both panels, under them: no curve ever runs beneath it.
+        self.fig.legend(handles=[self.train_line, self.val_line, self.best], loc="outside lower center",
+                        ncols=2 if metric_name is None else 3, fontsize="small")  # fmt: skip
         self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
         self.text = W.Label(value="")
         self.image = W.Image(format="png", layout=W.Layout(width=f"{int(width * 100)}px"))
@@ -163,10 +165,11 @@ class LiveCurve:
         epochs = list(range(1, len(history.train_loss) + 1))
         self.bar.value = len(epochs)
         self.bar.description = f"epoch {len(epochs)}"
-        last = f"train {history.train_loss[-1]:.4g}" + (f", validation {history.val_loss[-1]:.4g}" if history.val_loss else "")
+        num = plots.num
+        last = f"train {num(history.train_loss[-1])}" + (f", validation {num(history.val_loss[-1])}" if history.val_loss else "")
         if self.metric_ax is not None and history.train_metric:
-            last += f"; {self.metric_name}: train {history.train_metric[-1]:.4g}"
-            last += f", validation {history.val_metric[-1]:.4g}" if history.val_metric else ""
+            last += f"; {self.metric_name}: train {num(history.train_metric[-1])}"
+            last += f", validation {num(history.val_metric[-1])}" if history.val_metric else ""
         self.text.value = last
         if not force and time.perf_counter() - self._drawn_at < self.MIN_INTERVAL:
             return

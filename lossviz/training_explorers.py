@@ -36,18 +36,26 @@ class OptimizerExplorer(Explorer):
         }  # fmt: skip
 
     def _build(self):
+        from matplotlib.ticker import MaxNLocator
+
         fig, (ax,) = plots.new_figure(1, 7.5, 4.6)
         plots.surface_image(ax, self.w_values, self.b_values, self.surface)
-        ax.plot(*self.best, "*", ms=14, color="white", mec="k", label="minimum")
-        ax.plot(*self.start, "s", ms=8, color="white", mec="k", label="start")
-        self.path, = ax.plot([], [], ".-", lw=1.5, ms=4, color=plots.PALETTE["vermillion"], label="path")
-        self.end, = ax.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"], mec="white")
+        self.path, = ax.plot([], [], ".-", lw=1.5, ms=4, color=plots.PALETTE["vermillion"], label="path", zorder=3)
+        self.end, = ax.plot([], [], "o", ms=9, color=plots.PALETTE["vermillion"], mec="white", zorder=3)
+        # The start and the minimum move with the path (they are redrawn over it), so a path that
+        # ends on the star or passes the start never buries them.
+        self.start_mark, = ax.plot(*self.start, "s", ms=8, color="white", mec="k", label="start", zorder=4)
+        self.star, = ax.plot(*self.best, "*", ms=14, color="white", mec="k", label="minimum", zorder=5)
         ax.set_xlim(self.w_values[0], self.w_values[-1])
         ax.set_ylim(self.b_values[0], self.b_values[-1])
-        ax.legend(loc="upper right", fontsize="small")
+        ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", prune="lower"))  # no −6 under the −1 of w
+        # Outside the axes: contour labels and the path never run under it.
+        fig.legend(handles=[self.star, self.start_mark, self.path], loc="outside lower center", ncols=3,
+                   fontsize="small")  # fmt: skip
         plots.label(ax, "", "slope w", "intercept b")
+        plots.no_grid(ax)  # plots.label switches the grid on; none over the surface image
         self.ax = ax
-        self.moving += [self.path, self.end, ax.title]
+        self.moving += [self.path, self.end, self.start_mark, self.star, ax.title]
         return fig
 
     def _draw(self, optimizer, lr):
@@ -56,13 +64,15 @@ class OptimizerExplorer(Explorer):
         self.end.set_data(path[-1:, 0], path[-1:, 1])
         w, b = path[-1]
         loss = float(np.mean((w * self.x + b - self.y) ** 2))
-        status = f"diverged after {len(path) - 1} steps" if len(path) <= self.steps else f"MSE after {self.steps} steps = {loss:.4g}"
-        self.ax.set_title(f"{optimizer}, lr {lr:.3g}: {status}", fontsize="medium")
+        steps = len(path) - 1
+        status = f"diverged after {steps} steps" if steps < self.steps else f"MSE {plots.num(loss)}"
+        self.ax.set_title(f"{optimizer}, lr {plots.num(lr)}: {status}")
+        distance = float(np.hypot(w - self.best[0], b - self.best[1]))
+        self.numbers = {"MSE": loss, "distance to ★": distance}
         self.last_path = path
 
     def drawn(self) -> dict:
         return {"path": np.column_stack(self.path.get_data()), "title": self.ax.get_title()}
-
 
 class BatchSizeExplorer(Explorer):
     """Mini-batch SGD on the same problem with different batch sizes: the loss of each
@@ -103,30 +113,42 @@ class BatchSizeExplorer(Explorer):
         return {"batch_size": choice("batch size", list(self.sizes), self.sizes[min(2, len(self.sizes) - 1)])}
 
     def _build(self):
-        fig, (ax, ax_n) = plots.new_figure(2, 11, 4.0)
+        fig, (ax, ax_n) = plots.new_figure(2, plots.MAX_WIDTH, 4.0)
         steps = np.arange(1, self.steps + 1)
         self.batch_line, = ax.plot(steps, np.ones(self.steps), lw=0.8, color=plots.PALETTE["sky"], label="mini-batch loss")
-        self.full_line, = ax.plot(steps, np.ones(self.steps), lw=2, color=plots.PALETTE["blue"], label="whole training set")
-        top = max(np.percentile(v, 99) for v in self.batch_loss.values())
-        ax.set_ylim(0, top)
-        ax.legend(fontsize="small")
+        self.full_line, = ax.plot(steps, np.ones(self.steps), lw=2, color=plots.LOSS_COLOURS["mse"], label="whole training set")
+        ax.set_xlim(0, self.steps + 1)
+        plots.integer_ticks(ax.xaxis)
+        self.ax, self._top = ax, None
+        ax.legend(fontsize="small", loc="upper right")
         plots.label(ax, "", "SGD step", "MSE")
         noise = [self.noise(s) for s in self.sizes]
-        ax_n.loglog(self.sizes, noise, "o-", color=plots.PALETTE["purple"], label="measured")
+        ax_n.loglog(self.sizes, noise, "o-", color=plots.PALETTE["black"], label="measured")
         ax_n.loglog(self.sizes, noise[0] / np.sqrt(self.sizes), "--", color="grey", label="∝ 1/√batch")
-        self.now, = ax_n.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2)
+        self.now, = ax_n.plot([], [], "o", ms=14, mfc="none", mec=plots.PALETTE["vermillion"], mew=2.5, zorder=4)
         ax_n.legend(fontsize="small")
-        plots.label(ax_n, "noise of the mini-batch loss", "batch size (log)", "std around the whole-set loss (log)")
-        self.ax = ax
+        plots.label(ax_n, "noise of the mini-batch loss", "batch size (log)", "std around whole-set loss")
         self.moving += [self.batch_line, self.full_line, self.now, ax.title]
         return fig
+
+    def _top_for(self, batch_size) -> float:
+        """The top of the loss axis for one run: its curves (a rare spike may leave), plus room
+        for the legend in the upper right."""
+        high = max(np.percentile(self.batch_loss[batch_size], 99), self.full_loss[batch_size].max())
+        return float(1.3 * high)
 
     def _draw(self, batch_size):
         self.batch_line.set_ydata(self.batch_loss[batch_size])
         self.full_line.set_ydata(self.full_loss[batch_size])
         self.now.set_data([batch_size], [self.noise(batch_size)])
-        self.ax.set_title(f"batch size {batch_size}: final MSE {self.full_loss[batch_size][-1]:.3f}, "
-                          f"noise {self.noise(batch_size):.3f}", fontsize="medium")  # fmt: skip
+        top = self._top_for(batch_size)
+        if top != self._top:  # a new scale: the limits follow the run shown
+            self._top = top
+            self.ax.set_ylim(0, top)
+            self.static_changed()
+        final = float(self.full_loss[batch_size][-1])
+        self.ax.set_title(f"batch size {batch_size}: final MSE {plots.num(final)}")
+        self.numbers = {"final MSE": final, "noise": self.noise(batch_size)}
 
     def drawn(self) -> dict:
         return {"batch": np.asarray(self.batch_line.get_ydata()), "full": np.asarray(self.full_line.get_ydata())}

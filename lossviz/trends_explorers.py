@@ -31,20 +31,26 @@ class TradeOffExplorer(Explorer):
         super().__init__()
 
     def _controls(self):
-        options = [(f"{lam:.2g}", float(lam)) for lam in self.lams]
+        options = [(plots.num(lam), float(lam)) for lam in self.lams]
         return {"lam": choice("weight λ of |w|²", options, options[len(options) // 2][1])}
 
     def _build(self):
-        fig, (ax_d, ax_f) = plots.new_figure(2, 11, 4.0)
+        from matplotlib.ticker import NullFormatter
+
+        fig, (ax_d, ax_f) = plots.new_figure(2, plots.MAX_WIDTH, 4.0)
         ax_d.scatter(self.x, self.y, s=16, color=plots.PALETTE["blue"], label="data", zorder=3)
         self.curve, = ax_d.plot(self.grid, np.zeros_like(self.grid), lw=2, color=plots.PALETTE["vermillion"], label="fit")
-        pad = 0.3 * np.ptp(self.y)
-        ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
+        # Fixed limits (the data stay put, the fit moves), wide enough for every λ's curve.
+        curves = self.W @ self.phi_grid.T
+        lo, hi = min(self.y.min(), curves.min()), max(self.y.max(), curves.max())
+        pad = 0.3 * (hi - lo)
+        ax_d.set_ylim(lo - pad, hi + pad)
         ax_d.legend(fontsize="small", loc="upper left")
         plots.label(ax_d, "", "x", "y")
-        ax_f.loglog(self.penalty, self.fit_error, "o-", ms=3, color=plots.PALETTE["purple"])
-        self.point, = ax_f.plot([], [], "o", ms=11, mfc="none", mec="k", mew=2)
-        plots.label(ax_f, "the trade-off: every λ's minimiser", "|w|² (log)", "training MSE (log)")
+        ax_f.loglog(self.penalty, self.fit_error, "o-", ms=3, color=plots.LOSS_COLOURS["mse"])
+        self.point, = ax_f.plot([], [], "o", ms=12, mfc="none", mec=plots.PALETTE["black"], mew=2, zorder=4)
+        ax_f.yaxis.set_minor_formatter(NullFormatter())  # 10⁻², 10⁻¹ only: no crowd of 2×10⁻², 3×10⁻²...
+        plots.label(ax_f, "every λ's minimiser", "|w|² (log)", "training MSE (log)")
         self.ax_d = ax_d
         self.moving += [self.curve, self.point, ax_d.title]
         return fig
@@ -53,7 +59,8 @@ class TradeOffExplorer(Explorer):
         k = int(np.argmin(np.abs(self.lams - lam)))
         self.curve.set_ydata(self.phi_grid @ self.W[k])
         self.point.set_data([self.penalty[k]], [self.fit_error[k]])
-        self.ax_d.set_title(f"λ = {lam:.2g}: MSE {self.fit_error[k]:.3f} + λ·|w|² ({self.penalty[k]:.3g})", fontsize="medium")
+        self.ax_d.set_title(f"the fit at λ = {plots.num(self.lams[k])}")
+        self.numbers = {"training MSE": float(self.fit_error[k]), "|w|²": float(self.penalty[k])}
 
     def drawn(self) -> dict:
         return {"curve": np.asarray(self.curve.get_ydata()), "point": (float(self.point.get_xdata()[0]),
@@ -74,28 +81,41 @@ class BarronExplorer(Explorer):
         return {"alpha": slider("shape α", -10.0, 2.0, 1.0, step=0.1), "c": slider("scale c", 0.2, 3.0, 1.0)}
 
     def _build(self):
-        fig, (ax_r, ax_g) = plots.new_figure(2, 11, 3.8)
+        from matplotlib import patheffects
+
+        fig, (ax_r, ax_g) = plots.new_figure(2, plots.MAX_WIDTH, 3.8)
+        names = []
         for alpha, name in self.NAMED.items():
             ax_r.plot(self.x, robust.barron(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
             ax_g.plot(self.x, robust.barron_grad(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
             at = min(float(robust.barron(np.array([5.9]), alpha)[0]), 5.6)  # L2 leaves the chart: label its edge
-            ax_r.annotate(name, (5.9, at), fontsize="x-small", ha="right", va="bottom", color="grey")
+            # Drawn over the thick curve (it moves, so they move with it), on a white outline.
+            names.append(ax_r.annotate(name, (5.9, at), fontsize="x-small", ha="right", va="bottom", color="dimgrey",
+                                       zorder=5, path_effects=[patheffects.withStroke(linewidth=3, foreground="white")]))
         self.rho, = ax_r.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
         self.psi, = ax_g.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
+        # Fixed limits: the point is comparing the shape with the named cases (grey, c = 1).
         ax_r.set_ylim(0, 6)
         ax_g.set_ylim(-3, 3)
         plots.label(ax_r, "", "residual x", "loss ρ(x, α, c)")
-        plots.label(ax_g, "gradient: how hard a residual pulls", "residual x", "dρ/dx")
+        plots.label(ax_g, "gradient: the pull of a residual", "residual x", "dρ/dx")
         self.ax_r = ax_r
-        self.moving += [self.rho, self.psi, ax_r.title]
+        self.moving += [self.rho, self.psi, ax_r.title, *names]
         return fig
 
     def _draw(self, alpha, c):
         self.rho.set_ydata(robust.barron(self.x, alpha, c))
         self.psi.set_ydata(robust.barron_grad(self.x, alpha, c))
         named = [n for a, n in self.NAMED.items() if np.isfinite(a) and abs(a - alpha) < 0.05]
-        name = f" ({named[0]})" if named else " (→ Welsch as α → −∞)" if alpha <= -9.95 else ""
-        self.ax_r.set_title(f"α = {alpha:.1f}, c = {c:.2f}{name}", fontsize="medium")
+        name = f" ({named[0]})" if named else " (≈ Welsch)" if alpha <= -9.95 else ""
+        self.ax_r.set_title(f"α = {plots.num(alpha)}, c = {plots.num(c)}{name}")
+        at = np.array([5.0])
+        # The pull peaks where rho stops being convex: at c sqrt(|α − 2| / (1 − α)) for α < 1;
+        # for α ≥ 1 it grows with |x| for ever.
+        peak = c * np.sqrt(abs(alpha - 2) / (1 - alpha)) if alpha < 1 else np.inf
+        self.numbers = {"ρ(5)": float(robust.barron(at, alpha, c)[0]),
+                        "dρ/dx(5)": float(robust.barron_grad(at, alpha, c)[0]),
+                        "pull peaks at |x|": float(peak)}  # fmt: skip
 
     def drawn(self) -> dict:
         return {"rho": np.asarray(self.rho.get_ydata()), "psi": np.asarray(self.psi.get_ydata())}
@@ -144,30 +164,50 @@ class GradientFlowExplorer(Explorer):
         # float64: a float32 gradient of 1e28 is finite, but the sum of its squares (1e56) is not
         return np.array([m.weight.grad.double().norm().item() for m in model if isinstance(m, nn.Linear)][:-1])
 
+    # The bands: below VANISH training stalls, above EXPLODE it blows up. The axis always shows a
+    # little of both, and follows the norms beyond them.
+    VANISH, EXPLODE = 1e-6, 1e3
+
     def _build(self):
+        from matplotlib import patheffects
+        from matplotlib.ticker import LogLocator
+
         fig, (ax,) = plots.new_figure(1, 8, 3.8)
-        self.line, = ax.semilogy(np.arange(1, self.depth + 1), np.ones(self.depth), "o-", color=plots.PALETTE["vermillion"])
-        ax.set_ylim(1e-20, 1e20)
-        ax.axhspan(1e-20, 1e-6, color=plots.PALETTE["sky"], alpha=0.15)
-        ax.axhspan(1e3, 1e20, color=plots.PALETTE["orange"], alpha=0.15)
-        ax.text(self.depth, 3e-20, "vanishing", ha="right", fontsize="small")
-        ax.text(self.depth, 3e19, "exploding", ha="right", va="top", fontsize="small")
+        self.line, = ax.semilogy(np.arange(1, self.depth + 1), np.ones(self.depth), "o-", color=plots.PALETTE["black"])
+        ax.axhspan(1e-100, self.VANISH, color=plots.PALETTE["sky"], alpha=0.2)
+        ax.axhspan(self.EXPLODE, 1e100, color=plots.PALETTE["orange"], alpha=0.2)
+        # Drawn over the line (they move with it), on a white outline, so a norm at the edge never hides them.
+        outline = [patheffects.withStroke(linewidth=3, foreground="white")]
+        bands = [ax.text(0.99, 0.03, "vanishing", ha="right", va="bottom", fontsize="small", transform=ax.transAxes,
+                         zorder=5, path_effects=outline),
+                 ax.text(0.99, 0.97, "exploding", ha="right", va="top", fontsize="small", transform=ax.transAxes,
+                         zorder=5, path_effects=outline)]  # fmt: skip
+        ax.set_xlim(0.5, self.depth + 0.5)
+        plots.integer_ticks(ax.xaxis)
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))  # 10ⁿ, a few decades apart
         plots.label(ax, "", "layer (input side → output side)", "gradient norm |dL/dW| (log)")
-        self.ax = ax
-        self.moving += [self.line, ax.title]
+        self.ax, self._limits = ax, None
+        self.moving += [self.line, ax.title, *bands]
         return fig
 
     def _draw(self, activation, init):
         norms = self.gradient_norms(activation, init)
         self.norms = norms
-        shown = np.clip(np.nan_to_num(norms, nan=1e19, posinf=1e19), 1e-19, 1e19)  # keep them on the chart
+        seen = norms[np.isfinite(norms) & (norms > 0)]
+        lo = np.log10(min(self.VANISH / 100, seen.min())) if len(seen) else np.log10(self.VANISH / 100)
+        hi = np.log10(max(self.EXPLODE * 100, seen.max())) if len(seen) else np.log10(self.EXPLODE * 100)
+        pad = 0.12 * (hi - lo)  # room for the band labels above and below the line
+        limits = (10.0 ** np.floor(lo - pad), 10.0 ** np.ceil(hi + pad))
+        if limits != self._limits:  # the axis follows the norms: a new range re-solves the layout
+            self._limits = limits
+            self.ax.set_ylim(*limits)
+            self.static_changed()
+        # A norm that overflowed (inf) or vanished to 0 cannot sit on a log axis: drawn at its edge.
+        shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.where(norms == 0, limits[0], limits[1]))
         self.line.set_ydata(shown)
-        if not np.all(np.isfinite(norms)):
-            sizes = "float32 overflowed to inf"
-        else:
-            off = " (off the chart)" if np.any(shown != norms) else ""
-            sizes = f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}{off}"
-        self.ax.set_title(f"{activation}, {init}: {sizes}", fontsize="medium")
+        overflow = " (float32 overflowed: drawn at the top)" if np.any(np.isposinf(norms) | np.isnan(norms)) else ""
+        self.ax.set_title(f"{activation}, {init}{overflow}")
+        self.numbers = {"first layer": float(norms[0]), "last layer": float(norms[-1])}
 
     def drawn(self) -> dict:
         return {"norms": np.asarray(self.line.get_ydata())}

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from lossviz import data, losses, training
+from lossviz import data, losses, plots, training
 
 
 def loaders(n=200, noise=0.05, seed=0, batch=32):
@@ -206,5 +206,21 @@ def test_live_curve_draws_the_metric_in_a_second_panel():
     assert curve.metric_ax.get_ylabel() == "accuracy" and curve.metric_best.get_xdata()[0] == 2
     lo, hi = curve.metric_ax.get_ylim()
     assert lo < 0.4 and hi > 0.9
-    assert "accuracy: train 0.9, validation 0.75" in curve.text.value
+    assert "accuracy: train 0.900, validation 0.750" in curve.text.value  # plots.num: 3 significant figures
     assert len(training.LiveCurve(epochs=5).fig.axes) == 1  # no metric, one panel as before
+
+
+def test_live_curve_fits_a_notebook_column_and_counts_epochs_in_whole_numbers():
+    from lossviz import layout
+
+    for metric_name in (None, "accuracy"):
+        curve = training.LiveCurve(epochs=7, title="train and validation loss", metric_name=metric_name)
+        h = training.History(train_loss=[1.0, 0.5, 0.3], val_loss=[1.1, 0.6, 0.7], train_metric=[0.5, 0.8, 0.9],
+                             val_metric=[0.4, 0.7, 0.75], best_epoch=1)  # fmt: skip
+        curve.update(h, force=True)
+        assert curve.fig.get_size_inches()[0] <= plots.MAX_WIDTH
+        assert layout.problems(curve.fig) == []
+        for ax in curve.fig.axes:
+            ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    assert "train 0.300, validation 0.700" in curve.text.value

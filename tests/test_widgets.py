@@ -1,6 +1,8 @@
 """Explorers driven headless: each control changes the picture, and what is drawn is what
 ``lossviz.losses`` computes. Nothing expensive is recomputed on a slider move."""
 
+import re
+
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -139,7 +141,11 @@ def test_point_explorer_draws_the_loss_and_gradient(name):
         assert shown["loss"] == pytest.approx(fn([pred], [target]), abs=1e-12)
         assert shown["gradient"] == pytest.approx(grad([pred], [target])[0], abs=1e-12)
         assert shown["target"] == target
-        assert f"{shown['loss']:.4f}" in shown["loss_title"]
+        assert shown["loss_title"].endswith(f"= {plots.num(shown['loss'])}")
+        assert shown["grad_title"].endswith(f"= {plots.num(shown['gradient'])}")
+        # the curve in the loss's own colour; tangent and dots in black, apart from every loss colour
+        assert ex.loss_curve.get_color() == plots.LOSS_COLOURS[name]
+        assert ex.tangent.get_color() == ex.loss_point.get_color() == plots.PALETTE["black"]
         # the whole curve, not just the marker, is the loss of lossviz
         xs, ys = ex.loss_curve.get_data()
         np.testing.assert_allclose(ys, fn(xs, np.full_like(xs, target), reduction="none"))
@@ -163,7 +169,8 @@ def test_linear_fit_explorer_draws_the_loss_of_its_line(line, loss):
         shown = ex.set(w=w, b=b)
         assert (shown["w"], shown["b"]) == (w, b)
         np.testing.assert_allclose(shown["line"], w * x + b)
-        assert shown["loss"] == pytest.approx(fn(w * x + b, y), abs=5e-5)  # title shows 4 decimals
+        assert shown["loss"] == pytest.approx(fn(w * x + b, y), abs=1e-12)
+        assert shown["loss_title"].endswith(f"= {plots.num(fn(w * x + b, y))}")  # the title, as plots.num writes it
 
 
 def test_linear_fit_arrow_points_downhill(line):
@@ -210,6 +217,24 @@ def test_outlier_explorer_draws_each_loss_fit(line):
     assert abs(shown["mse_slope"] - 2.0) > 3 * abs(shown["mae_slope"] - 2.0)
 
 
+def test_outlier_explorer_y_axis_follows_the_outlier_and_redraws_in_full_only_when_it_changes(line, monkeypatch):
+    x, y = line
+    ex = widgets.OutlierExplorer(x, y, index=-1, true_slope=2.0)
+    full = []
+    monkeypatch.setattr(ex, "static_changed", lambda: full.append(1))
+    for shift in (0.0, 0.5, 1.0):  # the outlier stays in view: the limits stay, no full redraw
+        ex.set(shift=shift)
+    assert not full
+    low = ex.ax_d.get_ylim()
+    assert low[1] < y.max() + 0.5 * np.ptp(y), "at shift 0 the axis should hold the data, not the slider's range"
+    for shift in np.arange(1.0, 40.5, 0.5):
+        ex.set(shift=float(shift))
+        assert ex.ax_d.get_ylim()[1] > ex.drawn()["outlier_y"], "the outlier left the view"
+    assert 0 < len(full) < 20, f"{len(full)} full redraws for 79 moves: the limits should change in steps"
+    ex.set(shift=0.0)
+    assert ex.ax_d.get_ylim() == low
+
+
 def test_set_refuses_unknown_controls_and_out_of_range_values(line):
     ex = widgets.LinearFitExplorer(*line)
     with pytest.raises(ValueError, match=r"no control 'slope'.*\['b', 'w'\]"):
@@ -246,12 +271,22 @@ class _Handle:
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
-def test_readout_repeats_the_figure_numbers_as_text(name, line):
+def test_readout_gives_the_slider_values_then_the_numbers_that_matter_not_the_titles(name, line):
     ex = EXPLORERS[name](*line)
     before = ex.readout.value
     ex.set(**MOVES[name])
-    titles = [ax.get_title() for ax in ex.fig.axes if ax.get_title()]
-    assert ex.readout.value == " · ".join(titles) and ex.readout.value != before
+    text = ex.readout.value
+    assert text != before
+    assert 1 <= len(ex.numbers) <= 3, f"{name}: the readout should give one to three numbers, not {ex.numbers}"
+    settings, numbers = text.split(" → ")
+    # The slider values first, in the order of the controls; then the numbers, as plots.num writes them.
+    positions = [settings.index(f"{c.description} = ") for c in ex.controls.values()]
+    assert positions == sorted(positions)
+    for label, value in ex.numbers.items():
+        assert f"{label} = {plots.num(value) if isinstance(value, (int, float)) else value}" in numbers
+    for title in (ax.get_title() for ax in ex.fig.axes if ax.get_title()):
+        assert title not in text, f"{name}: the readout repeats the title {title!r}"
+    assert not re.search(r"-\d|\de[+-]\d", numbers), f"{name}: an ASCII minus or e-notation in {numbers!r}"
 
 
 def test_widget_holds_every_control_with_a_description(line):
@@ -272,7 +307,8 @@ def test_softmax_explorer_draws_softmax_loss_and_gradient():
         z = np.array([2.5, 0.0, -1.0, 2.0])[None] / T
         np.testing.assert_allclose(shown["probabilities"], losses.softmax(z)[0])
         np.testing.assert_allclose(shown["gradient"], losses.cross_entropy_grad(z, [true_class])[0])
-        assert shown["loss"] == pytest.approx(losses.cross_entropy(z, [true_class]), abs=5e-5)
+        assert shown["loss"] == pytest.approx(losses.cross_entropy(z, [true_class]), abs=1e-12)
+        assert plots.num(losses.cross_entropy(z, [true_class])) in shown["loss_title"]  # the title shows it
 
 
 def test_low_temperature_sharpens_and_high_temperature_flattens():
@@ -293,14 +329,24 @@ def test_label_smoothing_explorer_target_loss_and_optimum():
     curve = losses.cross_entropy(ex.logits(grid), np.zeros(grid.size, int), 0.25, reduction="none")
     assert shown["best_margin_line"] == pytest.approx(grid[np.argmin(curve)], abs=0.01)
     assert ex.set(eps=0.0)["best_margin_line"] == 12.0  # no minimum: the line rests at the edge
+    # the loss axis follows the curve that ε sets: the dot stays inside it at both ends of both sliders
+    for eps in (0.0, 0.5):
+        for margin in (0.0, 12.0):
+            shown = ex.set(eps=eps, margin=margin)
+            bottom, top = ex.ax_l.get_ylim()
+            assert bottom < shown["loss"] < top, (eps, margin, shown["loss"], top)
 
 
 def test_logistic_explorer_draws_bce_accuracy_and_boundary(blobs):
     X, y = blobs
     ex = widgets.LogisticExplorer(X, y, grid=41)
     shown = ex.set(w1=1.5, w2=0.5)
-    assert shown["loss"] == pytest.approx(losses.binary_cross_entropy_with_logits(X @ [1.5, 0.5], y), abs=5e-5)
-    assert shown["accuracy"] == pytest.approx(np.mean((X @ [1.5, 0.5] > 0) == (y == 1)), abs=0.005)
+    loss = losses.binary_cross_entropy_with_logits(X @ [1.5, 0.5], y)
+    accuracy = np.mean((X @ [1.5, 0.5] > 0) == (y == 1))
+    assert shown["loss"] == pytest.approx(loss, abs=1e-12)
+    assert shown["accuracy"] == pytest.approx(accuracy, abs=1e-12)
+    assert shown["surface_title"].endswith(plots.num(loss))  # the titles show both, as plots.num writes them
+    assert shown["data_title"].endswith(f"{plots.num(round(100 * accuracy))}%")
     np.testing.assert_allclose(shown["boundary"] @ [1.5, 0.5], 0.0, atol=1e-9)  # on w . x = 0
 
 
@@ -324,6 +370,13 @@ def test_margin_explorer_draws_each_loss_of_the_margin():
             assert shown["loss"][name] == pytest.approx(margins.margin_loss(name, [m])[0])
             assert shown["grad"][name] == pytest.approx(margins.margin_grad(name, [m])[0])
     assert shown["loss"]["hinge"] == 0.0 and shown["loss"]["logistic"] > 0  # hinge stops at m >= 1
+    # every dot stays inside its axes at every position of the slider, both ends included
+    slider = ex.controls["margin"]
+    for m in np.linspace(slider.min, slider.max, 23):
+        shown = ex.set(margin=float(m))
+        for ax, key in ((ex.ax_l, "loss"), (ex.ax_g, "grad")):
+            bottom, top = ax.get_ylim()
+            assert all(bottom < v < top for v in shown[key].values()), (m, key, shown[key])
 
 
 def test_svm_explorer_shows_the_fitted_machine_and_its_support_vectors():
@@ -339,6 +392,11 @@ def test_svm_explorer_shows_the_fitted_machine_and_its_support_vectors():
         np.testing.assert_allclose(shown["boundary"] @ ex.W[k] + ex.b[k], 0.0, atol=1e-9)
     with pytest.raises(ValueError, match="not one of the choices"):
         ex.set(lam=0.5)
+    # the rings and the band sweep the data: no legend may sit on that view
+    ex.fig.canvas.draw()
+    data_box = ex.ax_d.get_window_extent()
+    for legend in [ax.get_legend() for ax in ex.fig.axes if ax.get_legend()] + list(ex.fig.legends):
+        assert not legend.get_window_extent().overlaps(data_box)
 
 
 # ---------------------------------------------------------------- lesson 04
@@ -352,7 +410,7 @@ def test_optimizer_explorer_draws_the_trajectory_of_the_chosen_optimizer(line):
     for name in training.OPTIMIZERS:
         shown = ex.set(optimizer=name, lr=0.01)
         np.testing.assert_allclose(shown["path"], training.trajectory(x + 3.0, y, name, 0.01, 100, (0.0, 0.0)))
-        assert name in shown["title"]
+        assert name in shown["title"] and "lr 0.0100" in shown["title"]  # as the slider reads it (.3g)
     assert "diverged" in ex.set(optimizer="SGD", lr=1.0)["title"]
 
 
@@ -387,6 +445,8 @@ def test_detection_explorer_draws_the_chosen_detector():
         np.testing.assert_allclose(shown["boxes"], r["boxes"], atol=1e-6)
         for label, pred, true in zip(shown["labels"], r["classes"], classes):
             assert label.startswith(data.SHAPE_NAMES[pred]) and label.endswith("✓" if pred == true else "✗")
+        assert ex.numbers == {"accuracy": r["accuracy"], "mean IoU": r["miou"]}
+        assert list(ex.numbers) == ["accuracy", "mean IoU"]  # a fixed order in the readout
 
 
 def test_gan_explorer_draws_the_snapshot_density():
@@ -395,6 +455,22 @@ def test_gan_explorer_draws_the_snapshot_density():
         shown = ex.set(step=step)
         np.testing.assert_allclose(shown["density"], np.histogram(samples, bins=ex.bins, density=True)[0])
         assert shown["distance"] == distance
+        # the density axis follows the step shown: all of it in view, none of it flattened
+        top = max(shown["density"].max(), ex.density(ex.real).max())
+        assert top < shown["ylim"][1] < 1.5 * top
+
+
+def test_gan_explorer_redraws_the_static_part_only_when_the_density_axis_changes():
+    real = data.two_modes(500, seed=0)
+    rng = np.random.default_rng(1)
+    narrow, wide = rng.normal(0, 0.05, 500), rng.normal(0, 2.0, 500)  # a tall spike, then flat histograms
+    ex = widgets.GANExplorer(real, [(0, narrow, 2.0), (100, wide, 1.0), (200, wide + 0.01, 0.9)])
+    calls = []
+    ex.static_changed = lambda: calls.append(1)
+    ex.set(step=100)
+    assert calls == [1] and ex.drawn()["ylim"][1] < 2  # the spike's limit (about 8) is gone
+    ex.set(step=200)
+    assert calls == [1], "the same limit must not redraw the static part"
 
 
 def test_application_explorers_refuse_empty_results():
@@ -412,10 +488,33 @@ def test_gallery_draws_each_loss_and_gradient(name):
     from lossviz.gallery import ENTRIES
 
     ex = widgets.GalleryExplorer(loss=name)
-    for position in (0.1, 0.5, 0.93):
-        shown = ex.set(loss=name, position=position)
-        x = np.array([ex.x_of(name, position)])
+    if name in plots.LOSS_COLOURS:  # a loss's curve in its own colour, as in every lesson
+        assert ex.curve.get_color() == plots.LOSS_COLOURS[name]
+    for fraction in (0.1, 0.5, 0.93):
+        x = np.array([ex.x_of(name, fraction)])
+        shown = ex.set(loss=name, position=float(x[0]))
         assert shown["x"] == pytest.approx(x[0])
+        # the slider is the input: the value it shows is the one the figure names
+        assert ex.controls["position"].value == shown["x"]
+        assert f"= {plots.num(shown['x'])}:" in ex.ax_l.get_title()
+
+
+def test_gallery_slider_takes_each_loss_range_and_keeps_its_place_along_the_axis():
+    from lossviz.gallery import ENTRIES
+
+    ex = widgets.GalleryExplorer(loss="mse")
+    ex.set(position=4.5)  # near the right end of MSE's axis, outside a probability's range
+    slider = ex.controls["position"]
+    n = len(ex.update_ms)
+    ex.controls["loss"].value = "binary_cross_entropy"  # as the browser does: one update, the slider moved with it
+    lo, hi = ENTRIES["binary_cross_entropy"][3]
+    assert len(ex.update_ms) == n + 1
+    assert (slider.min, slider.max) == (lo, hi) and 0.9 < slider.value <= hi
+    assert ex.drawn()["x"] == slider.value and "p" in slider.description
+    shown = ex.set(loss="mse", position=-2.0)  # a value in the new loss's range, from any loss
+    assert shown["x"] == -2.0 and (slider.min, slider.max) == ENTRIES["mse"][3]
+    with pytest.raises(ValueError, match=r"position = 7.0 is outside the range of hinge's input \[-3, 3\]"):
+        ex.set(loss="hinge", position=7.0)
         assert shown["loss"] == pytest.approx(ENTRIES[name][0](x)[0])
         assert shown["gradient"] == pytest.approx(ENTRIES[name][1](x)[0])
 
