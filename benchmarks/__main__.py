@@ -67,7 +67,7 @@ def main(argv=None) -> int:
             r["ok"] = mark(r["ipympl_p95_ms"] < EXPLORER_P95_MS and r["speedup"] >= EXPLORER_SPEEDUP)
         out += ["## Explorers: one slider move, set to figure redrawn (ms)", "",
                 "*ipympl-style*: move the artists, blit them over the cached background, and encode the "
-                "changed pixels as a PNG as ipympl does before sending. *inline*: the same moves, but a "
+                "whole figure as a PNG, as the explorers send every frame (never a diff). *inline*: the same moves, but a "
                 "whole PNG per move (what `%matplotlib inline` must do). *naive interact*: the callback "
                 "rebuilds the figure and its data on every move, then sends a PNG. Speed-up is naive "
                 f"median / ipympl-style median. Targets: ipympl p95 under {EXPLORER_P95_MS:g} ms and at least "

@@ -126,13 +126,12 @@ def explorer_cases():
 
 
 def _ipympl_frame(buffer: np.ndarray, last: np.ndarray | None) -> bytes:
-    """What ipympl sends per frame: the pixels that changed, as a PNG (its get_diff_image)."""
+    """What an explorer sends per frame under ipympl: the whole figure as a PNG at zlib level 1
+    (lossviz.explorer._whole_frame; never a diff, which could land on the wrong base)."""
     from PIL import Image
 
-    buff = buffer.view(np.uint32).squeeze(2)
-    out = buff if last is None or last.shape != buff.shape else np.where(buff != last, buff, 0)
     with io.BytesIO() as png:
-        Image.fromarray(out.view(np.uint8).reshape(*out.shape, 4)).save(png, format="png")
+        Image.fromarray(np.ascontiguousarray(buffer)).save(png, format="png", compress_level=1)
         return png.getvalue()
 
 

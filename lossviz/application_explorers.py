@@ -96,7 +96,7 @@ class DetectionExplorer(Explorer):
                              f"mean IoU {plots.num(r['miou'])}")  # fmt: skip
         self.numbers = {"accuracy": r["accuracy"], "mean IoU": r["miou"]}
         if self.has_hits:
-            self.numbers["hits"] = r["hits"]
+            self.numbers["class right, IoU > 0.5"] = r["hits"]
 
     def drawn(self) -> dict:
         return {"boxes": np.array([[r.get_x(), r.get_y(), r.get_x() + r.get_width(), r.get_y() + r.get_height()]

@@ -22,6 +22,7 @@ import weakref
 from time import perf_counter
 
 import ipywidgets as W
+import numpy as np
 from IPython.display import display
 
 from . import plots
@@ -155,10 +156,7 @@ class Explorer:
         else:
             canvas.restore_region(self._background)
             self._draw_moving()
-            # A whole frame, never a diff (see _serialise_drawing); it costs a larger PNG
-            # (benchmarks/RESULTS.md: still < 100 ms).
-            canvas._force_full = True  # matplotlib webagg_core's switch; ignored by other canvases
-            canvas.blit(self.fig.bbox)
+            canvas.blit(self.fig.bbox)  # sent as a whole frame (_whole_frame), never a diff
             # The frame is up to date: without this, pyplot's post-execute hook (which ipywidgets
             # triggers on every slider message) would see a stale figure and redraw it in full.
             self.fig.stale = False
@@ -175,6 +173,10 @@ class Explorer:
         if self.fig.get_layout_engine() is not None and not self._layout_frozen:
             self.fig.set_layout_engine("none")
             self._layout_frozen = True
+        # What is drawn is up to date. (Drawing a legend marks it changed; left stale, pyplot's
+        # hook, which ipywidgets fires on every widget message, would ask the browser for another
+        # full draw, whose frame brings another message: a redraw loop that never ends.)
+        self.fig.stale = False
 
     def _draw_moving(self) -> None:
         # Lowest zorder first, as a full draw would; legends last, over every moving line.
@@ -253,25 +255,39 @@ def _serialise_drawing(canvas) -> None:
     frame (a figure with white blocks, until the next move). And every frame leaves as a whole
     image, never as a diff against the previous one: ipympl's front end replaces its image
     before the previous one has loaded, so a diff can land on the wrong base (ghost digits, a
-    stale arrow). A lock (``DRAWING``) around rendering and reading the pixels fixes the first; matplotlib's
-    ``_force_full`` switch (webagg_core), set before every frame is read, fixes the second.
+    stale arrow). A lock (``DRAWING``) around rendering and reading the pixels fixes the first;
+    ``_whole_frame``, which replaces the canvas's frame read-out, fixes the second.
     """
     lock = DRAWING
     canvas._lossviz_lock = lock
-    draw, frame = canvas.draw, getattr(canvas, "get_diff_image", None)
+    draw = canvas.draw
 
     def locked_draw(*args, **kwargs):
         with lock:
             return draw(*args, **kwargs)
 
-    def whole_frame(*args, **kwargs):
-        with lock:
-            canvas._force_full = True
-            return frame(*args, **kwargs)
-
     canvas.draw = locked_draw
-    if frame is not None:
-        canvas.get_diff_image = whole_frame
+    if hasattr(canvas, "get_diff_image"):
+        canvas.get_diff_image = lambda: _whole_frame(canvas)
+
+
+def _whole_frame(canvas):
+    """matplotlib webagg_core's ``get_diff_image``, always in 'full' mode: the whole figure as a
+    PNG, encoded at zlib level 1 (a third of level 6's time on a colour map, 20 % larger)."""
+    import io
+
+    from PIL import Image
+
+    with DRAWING:
+        if not canvas._png_is_old:
+            return None
+        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+        canvas.set_image_mode("full")
+        canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()
+        canvas._force_full = canvas._png_is_old = False
+        with io.BytesIO() as png:
+            Image.fromarray(pixels).save(png, format="png", compress_level=1)
+            return png.getvalue()
 
 
 def _shown(control) -> str:

@@ -30,8 +30,8 @@ def test_hits_are_a_third_line_and_the_axis_names_the_validation_set():
     ex.set(weight=1.0)
     assert ax.get_title().startswith("λ = 1: accuracy 0.567,") and ax.get_title().endswith("mean IoU 0.700")
     # the readout: the same three numbers in a fixed order, whatever the weight
-    assert list(ex.numbers) == ["accuracy", "mean IoU", "hits"]
-    assert ex.numbers["mean IoU"] == 0.7 and ex.numbers["hits"] == 0.5
+    assert list(ex.numbers) == ["accuracy", "mean IoU", "class right, IoU > 0.5"]
+    assert ex.numbers["mean IoU"] == 0.7 and ex.numbers["class right, IoU > 0.5"] == 0.5
 
 
 def test_the_iou_line_is_not_the_green_of_the_true_boxes():
