@@ -167,6 +167,18 @@ def test_every_cell_carries_slideshow_metadata(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_slide_marked_long_can_scroll_and_starts_a_slide(path):
+    # tests/e2e/test_slides_fit.py lets a slide taller than the projector pass only when its
+    # first cell is tagged long-slide; RISE must then let it scroll, or its end is cut off.
+    nb = json.loads(path.read_text())
+    assert nb["metadata"].get("rise", {}).get("scroll") is True, f"{path.name}: metadata.rise.scroll is not true"
+    for i, cell in enumerate(nb["cells"]):
+        if "long-slide" in cell.get("metadata", {}).get("tags", []):
+            kind = cell["metadata"].get("slideshow", {}).get("slide_type")
+            assert kind in ("slide", "subslide"), f"{path.name} cell {i}: long-slide on a cell that starts no slide"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_setup_cell_offers_lecture_mode_and_lets_lossviz_pick_the_backend(path):
     code = ["".join(c["source"]) for c in _cells(path) if c["cell_type"] == "code"]
     setup = next(c for c in code if "plots.setup(" in c)

@@ -31,6 +31,9 @@ OUT = Path(os.environ.get("LOSSVIZ_E2E_OUT", ROOT / "benchmarks" / "out"))
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    # RISE's presenter (/rise/...) has no Run All key and no handle for scripts: give it one.
+    "@jupyterlab/shortcuts-extension/shortcuts.jupyterlab-settings": {
+        "shortcuts": [{"command": "notebook:run-all-cells", "keys": ["Ctrl Shift F9"], "selector": "body"}]},
 }
 
 
@@ -52,7 +55,17 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    work = tmp_path_factory.mktemp("lab")
+    yield from _serve(tmp_path_factory.mktemp("lab"), {})
+
+
+@pytest.fixture(scope="session")
+def lecture_lab(tmp_path_factory):
+    """A second server whose kernels start in lecture mode with pictures (inline figures), as
+    for a RISE presentation: RISE's presenter cannot show ipywidgets 8 (see test_slides_fit.py)."""
+    yield from _serve(tmp_path_factory.mktemp("lecture"), {"LOSSVIZ_LECTURE": "1", "LOSSVIZ_BACKEND": "inline"})
+
+
+def _serve(work, kernel_env):
     shutil.copytree(ROOT / "notebooks", work / "notebooks")
     settings = work / "settings"
     for name, values in SETTINGS.items():
@@ -66,7 +79,9 @@ def lab(tmp_path_factory):
            # the same server also serves Jupyter Notebook 7 (/notebooks/...), tested in test_notebook7.py
            "--JupyterNotebookApp.expose_app_in_browser=True"]  # fmt: skip
     log = open(work / "server.log", "w")
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    # The RISE presenter reads user settings from JUPYTERLAB_SETTINGS_DIR, not from LabApp's option.
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), **kernel_env}
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

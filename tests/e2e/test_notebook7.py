@@ -2,10 +2,8 @@
 error, the live figure drawn, and a slider that repaints it. Notebook 7 is built from the same
 components as JupyterLab, so one lesson with explorers of each kind of control stands for all."""
 
-import pytest
-
 from .conftest import OUT
-from .test_lessons_in_browser import CELLS_JS, DONE_JS, move_and_time
+from .test_lessons_in_browser import CELLS_JS, DONE_JS, move_and_time, shown_equals_full_redraw
 
 LESSON = "01_mean_squared_error.ipynb"
 
@@ -31,15 +29,21 @@ def test_a_lesson_runs_in_notebook7_and_its_slider_repaints(lab, page, latencies
         (OUT / "screenshots").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUT / "screenshots" / "notebook7-01-run-all.png"))
         handle = explorer.locator(".noUi-handle").first
-        handle.focus()
-        try:
-            move_and_time(page, explorer, lambda: page.keyboard.press("ArrowLeft"), latencies, "notebook7 01 explorer 1")
-        except AssertionError as err:
-            # Open (issue 17): under this test the first explorer's canvas stays blank in Notebook 7
-            # and a key on the slider reaches neither the figure nor the readout. Reported, not hidden.
-            page.screenshot(path=str(OUT / "screenshots" / "notebook7-01-slider-failed.png"))
-            pytest.xfail(f"Notebook 7 slider: {err}")
-        (OUT / "screenshots").mkdir(parents=True, exist_ok=True)
-        explorer.screenshot(path=str(OUT / "screenshots" / "notebook7-01-explorer1-moved.png"))
+
+        def drag():
+            # With the mouse: in Notebook 7 (7.x, this environment) the arrow keys on a focused
+            # slider handle do not move it, while they do in JupyterLab; a student drags anyway.
+            box = handle.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x - 40, y, steps=5)
+            page.mouse.up()
+
+        text = move_and_time(page, explorer, drag, latencies, "notebook7 01 explorer 1")
+        assert "prediction ŷ = 3.00" not in text, f"the prediction slider did not move: {text!r}"
+        shown_equals_full_redraw(page, explorer, "notebook7 01 explorer 1")
+        explorer.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "screenshots" / "notebook7-01-explorer1-moved.png"))
     finally:
         page.evaluate("async () => await window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
