@@ -204,7 +204,6 @@ class LogisticExplorer(Explorer):
         fig, (ax_s, ax_d) = plots.new_figure(2, 9.6, 4.8)
         plots.surface_image(ax_s, self.w_values, self.w_values, self.surface)
         plots.label(ax_s, "", "weight w1", "weight w2")
-        plots.no_grid(ax_s)  # plots.label switches the grid on; not over an image
         # no tick at the lower-left corner, where the w1 and w2 labels would meet
         ax_s.xaxis.set_major_locator(MaxNLocator(nbins=5, prune="lower"))
         self.marker, = ax_s.plot([], [], "o", ms=10, color=plots.PALETTE["vermillion"], mec="white", label="(w1, w2)")

@@ -16,7 +16,6 @@ student would and returns ``ex.drawn()``, the numbers read back from the artists
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import weakref
 from time import perf_counter
@@ -126,7 +125,7 @@ class Explorer:
         return f"{settings} → {numbers}" if numbers else settings
 
     def _redraw(self) -> None:
-        with getattr(self.fig.canvas, "_lossviz_lock", _NO_LOCK):
+        with DRAWING:
             self._redraw_now()
 
     def _redraw_now(self) -> None:
@@ -240,7 +239,6 @@ class Explorer:
             self._out = display(self.fig, display_id=True)
 
 
-_NO_LOCK = contextlib.nullcontext()
 # One lock for every explorer's canvas: matplotlib's text rendering (FreeType) is not thread-safe
 # either, so two figures must not be rendered at once by two threads.
 DRAWING = threading.RLock()
@@ -258,12 +256,10 @@ def _serialise_drawing(canvas) -> None:
     stale arrow). A lock (``DRAWING``) around rendering and reading the pixels fixes the first;
     ``_whole_frame``, which replaces the canvas's frame read-out, fixes the second.
     """
-    lock = DRAWING
-    canvas._lossviz_lock = lock
     draw = canvas.draw
 
     def locked_draw(*args, **kwargs):
-        with lock:
+        with DRAWING:
             return draw(*args, **kwargs)
 
     canvas.draw = locked_draw

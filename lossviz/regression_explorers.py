@@ -154,7 +154,6 @@ class LinearFitExplorer(Explorer):
         # (-gradient) drawn perpendicular to the contour lines, as the lesson says it is.
         ax_s.set_aspect("equal", adjustable="box")
         plots.label(ax_s, f"{name} over (w, b)", "slope w", "intercept b")
-        plots.no_grid(ax_s)
         self.marker, = ax_s.plot([], [], "o", ms=11, color=plots.PALETTE["vermillion"], mec="white", zorder=5,
                                  clip_on=False, label="(w, b)")  # whole, even at a corner
         self.marker.set_in_layout(False)  # ... without moving the layout when it reaches one  # fmt: skip

@@ -53,7 +53,6 @@ class OptimizerExplorer(Explorer):
         fig.legend(handles=[self.star, self.start_mark, self.path], loc="outside lower center", ncols=3,
                    fontsize="small")  # fmt: skip
         plots.label(ax, "", "slope w", "intercept b")
-        plots.no_grid(ax)  # plots.label switches the grid on; none over the surface image
         self.ax = ax
         self.moving += [self.path, self.end, self.start_mark, self.star, ax.title]
         return fig
