@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from . import checks, plots
-from .explorer import Explorer, choice
+from .explorer import Explorer, choice, settled_top
 
 
 class DetectionExplorer(Explorer):
@@ -111,18 +111,6 @@ def _setting(value: float) -> str:
     return plots.num(value) if "e" in text else text.replace("-", "\u2212")
 
 
-def _nice_ceiling(x: float) -> float:
-    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at or above ``x``:
-    an axis limit that stays put while the data move a little."""
-    if x <= 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(x))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if m * power >= x * (1 - 1e-12):
-            return float(m * power)
-    return float(10 * power)
-
-
 class GANExplorer(Explorer):
     """The generator's distribution at snapshots taken during training, against the real one.
 
@@ -131,17 +119,25 @@ class GANExplorer(Explorer):
     the step shown (a narrow blob at the start would flatten every later histogram).
     """
 
-    def __init__(self, real, snapshots, bins=np.linspace(-4.5, 4.5, 61)):
+    def __init__(self, real, snapshots, bins=None, width: float = 0.15):
         self.real = checks.as_float_array(real, "real", "GANExplorer").ravel()
         if not snapshots:
             raise ValueError("GANExplorer: no snapshots; record some while training.")
         self.snapshots = {int(step): (np.ravel(s), float(d)) for step, s, d in snapshots}
-        self.bins = bins
+        if bins is None:  # bins of `width` over every sample of every step: no tail is cut off
+            every = np.concatenate([self.real, *(s for s, _ in self.snapshots.values())])
+            every = every[np.isfinite(every)]
+            lo, hi = np.floor(every.min() * 2) / 2, np.ceil(every.max() * 2) / 2
+            bins = np.linspace(lo, hi, int(round((hi - lo) / width)) + 1)
+        self.bins = np.asarray(bins, float)
         self._densities = {step: self.density(s) for step, (s, _) in self.snapshots.items()}
         super().__init__()
 
     def density(self, samples):
-        return np.histogram(samples, bins=self.bins, density=True)[0]
+        """Counts per bin / (number of samples × bin width): a sample outside the bins still
+        counts in the total, so a cut-off tail lowers the curve instead of inflating it."""
+        counts, edges = np.histogram(samples, bins=self.bins)
+        return counts / (len(samples) * np.diff(edges))
 
     def _controls(self):
         steps = list(self.snapshots)
@@ -179,7 +175,7 @@ class GANExplorer(Explorer):
     def _draw(self, step):
         samples, distance = self.snapshots[step]
         density = self._densities[step]
-        top = _nice_ceiling(1.1 * max(self.real_top, density.max()))
+        top = settled_top(self.top, 1.1 * max(self.real_top, density.max()))
         if top != self.top:  # only a new limit changes the static part (the y tick labels)
             self.ax.set_ylim(0, top)
             self.top = top

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import checks, losses, margins, plots, surfaces, svm
-from .explorer import Explorer, choice, slider
+from .explorer import Explorer, choice, settled_top, slider
 
 
 def _bars(ax, n, colour, offset=0.0, width=0.8, label=None):
@@ -137,8 +137,8 @@ class LabelSmoothingExplorer(Explorer):
         best = self.best_margin(eps)
         self.best.set_xdata([min(best, self.MARGINS[1])] * 2)
         # ε sets the height of the curve (log C at margin 0, up to 4.8 at margin 12 for ε = 0.5):
-        # the axis follows it, in steps of 0.5 so that the static part is redrawn only at a step
-        top = 0.5 * np.ceil((float(curve.max()) + 0.15) / 0.5)
+        # the axis follows it, changing only when the curve leaves it or would fill under half of it
+        top = settled_top(self._top, float(curve.max()) + 0.15)
         if top != self._top:
             self.ax_l.set_ylim(-0.04 * top, top)  # the ε = 0 curve runs along zero: keep it off the frame
             self._top = top

@@ -178,6 +178,17 @@ def integer_ticks(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
 
 
+def log_ticks(axis) -> None:
+    """A log axis spanning a decade or two, labelled at 1, 2 and 5 × 10ⁿ (0.02, 0.05, 0.1, 0.2):
+    matplotlib would label only the powers of ten, one label on such an axis, or every minor tick
+    in e-notation (2×10⁻¹, 3×10⁻¹, 4×10⁻¹ ...), a crowd."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: num(v, 1)))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def no_grid(ax) -> None:
     """No grid lines over a heatmap or an image."""
     ax.grid(False)
@@ -285,7 +296,8 @@ def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str =
 
     The colour is ``log(1 + L)`` so the valley stays visible next to steep walls; the contour
     lines are labelled with the loss itself (every other line, so labels never crowd), in white
-    with a dark outline that reads on every colour of the map. No grid over the image.
+    with a dark outline that reads on every colour of the map; the two innermost rings are left
+    unlabelled, since paths and markers end in the valley and would cover them. No grid over the image.
     """
     from matplotlib import patheffects
 
@@ -294,7 +306,7 @@ def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str =
     contour_levels = np.quantile(surface, np.linspace(0.02, 0.9, levels))
     lines = ax.contour(w_values, b_values, surface, levels=np.unique(contour_levels),
                        colors="white", linewidths=0.7, alpha=0.8)  # fmt: skip
-    labels = ax.clabel(lines, lines.levels[::2], fontsize="x-small", fmt=lambda v: num(v))
+    labels = ax.clabel(lines, lines.levels[2::2], fontsize="x-small", fmt=lambda v: num(v))
     for text in labels:
         text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="black")])
     ax.figure.colorbar(image, ax=ax, label="log(1 + loss)")

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from . import checks, losses, plots, surfaces
-from .explorer import Explorer, slider
+from .explorer import Explorer, settled_top, slider
 
 # name -> (loss(pred, target, reduction), its gradient, the loss as a title writes it)
 POINT_LOSSES = {
@@ -74,7 +74,10 @@ class PointLossExplorer(Explorer):
         for ax in (ax_loss, ax_grad):
             ax.set_xlim(self.grid[0], self.grid[-1])
         self.ax_loss, self.ax_grad = ax_loss, ax_grad
-        self.moving += [self.tangent, self.loss_point, self.grad_point, ax_loss.title, ax_grad.title]
+        # The curves and the target move too (blitted): only new axis limits need a full redraw.
+        self._loss_top, self._grad_limits = None, None
+        self.moving += [self.loss_curve, self.grad_curve, *self.target_lines, self.tangent, self.loss_point,
+                        self.grad_point, ax_loss.title, ax_grad.title]  # fmt: skip
         return fig
 
     def _draw(self, prediction, target, **rest):
@@ -88,12 +91,20 @@ class PointLossExplorer(Explorer):
             colour = plots.LOSS_COLOURS[name]
             self.loss_curve.set_color(colour)
             self.grad_curve.set_color(colour)
-            self.ax_loss.set_ylim(-0.05 * ls.max(), 1.05 * ls.max())
-            self.ax_grad.set_ylim(1.15 * gs.min() - 0.1, 1.15 * gs.max() + 0.1)
             for line in self.target_lines:
                 line.set_xdata([target, target])
             self._curve_key = (name, target)
-            self.static_changed()
+            top = settled_top(self._loss_top, 1.05 * ls.max())
+            lo, hi = 1.15 * gs.min() - 0.1, 1.15 * gs.max() + 0.1
+            if self._grad_limits is not None:  # kept while it holds the curve and is under twice its span
+                old_lo, old_hi = self._grad_limits
+                if old_lo <= lo and hi <= old_hi and old_hi - old_lo <= 2 * (hi - lo):
+                    lo, hi = self._grad_limits
+            if (top, (lo, hi)) != (self._loss_top, self._grad_limits):
+                self.ax_loss.set_ylim(-0.05 * top, top)
+                self.ax_grad.set_ylim(lo, hi)
+                self._loss_top, self._grad_limits = top, (lo, hi)
+                self.static_changed()
         value = loss([prediction], [target])
         slope = float(grad([prediction], [target])[0])
         half = 1.5
@@ -285,6 +296,10 @@ class OutlierExplorer(Explorer):
         for name, (w, b) in fits.items():
             self.lines[name].set_ydata(w * xs + b)
         limits = self._limits(y, [w * xs + b for w, b in fits.values()])
+        if self._ylim is not None:  # kept while it holds them and is under twice as tall as needed
+            (old_lo, old_hi), (new_lo, new_hi) = self._ylim, limits
+            if old_lo <= new_lo and new_hi <= old_hi and old_hi - old_lo <= 2 * (new_hi - new_lo):
+                limits = self._ylim
         if limits != self._ylim:  # the outlier left the view (or came back): new limits, a full redraw
             self.ax_d.set_ylim(*limits)
             self._ylim = limits

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from . import checks, plots, surfaces, training
-from .explorer import Explorer, choice
+from .explorer import Explorer, choice, settled_top
 
 
 class OptimizerExplorer(Explorer):
@@ -125,8 +126,11 @@ class BatchSizeExplorer(Explorer):
         ax_n.loglog(self.sizes, noise, "o-", color=plots.PALETTE["black"], label="measured")
         ax_n.loglog(self.sizes, noise[0] / np.sqrt(self.sizes), "--", color="grey", label="∝ 1/√batch")
         self.now, = ax_n.plot([], [], "o", ms=14, mfc="none", mec=plots.PALETTE["vermillion"], mew=2.5, zorder=4)
+        ax_n.set_xticks(self.sizes, [str(s) for s in self.sizes])  # the batch sizes themselves, not 10⁰, 10¹
+        ax_n.xaxis.set_minor_locator(NullLocator())
+        plots.log_ticks(ax_n.yaxis)
         ax_n.legend(fontsize="small")
-        plots.label(ax_n, "noise of the mini-batch loss", "batch size (log)", "std around whole-set loss")
+        plots.label(ax_n, "noise of the mini-batch loss", "batch size (log scale)", "std around whole-set loss")
         self.moving += [self.batch_line, self.full_line, self.now, ax.title]
         return fig
 
@@ -140,7 +144,7 @@ class BatchSizeExplorer(Explorer):
         self.batch_line.set_ydata(self.batch_loss[batch_size])
         self.full_line.set_ydata(self.full_loss[batch_size])
         self.now.set_data([batch_size], [self.noise(batch_size)])
-        top = self._top_for(batch_size)
+        top = settled_top(self._top, self._top_for(batch_size))
         if top != self._top:  # a new scale: the limits follow the run shown
             self._top = top
             self.ax.set_ylim(0, top)

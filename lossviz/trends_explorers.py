@@ -35,8 +35,6 @@ class TradeOffExplorer(Explorer):
         return {"lam": choice("weight λ of |w|²", options, options[len(options) // 2][1])}
 
     def _build(self):
-        from matplotlib.ticker import NullFormatter
-
         fig, (ax_d, ax_f) = plots.new_figure(2, plots.MAX_WIDTH, 4.0)
         ax_d.scatter(self.x, self.y, s=16, color=plots.PALETTE["blue"], label="data", zorder=3)
         self.curve, = ax_d.plot(self.grid, np.zeros_like(self.grid), lw=2, color=plots.PALETTE["vermillion"], label="fit")
@@ -49,7 +47,7 @@ class TradeOffExplorer(Explorer):
         plots.label(ax_d, "", "x", "y")
         ax_f.loglog(self.penalty, self.fit_error, "o-", ms=3, color=plots.LOSS_COLOURS["mse"])
         self.point, = ax_f.plot([], [], "o", ms=12, mfc="none", mec=plots.PALETTE["black"], mew=2, zorder=4)
-        ax_f.yaxis.set_minor_formatter(NullFormatter())  # 10⁻², 10⁻¹ only: no crowd of 2×10⁻², 3×10⁻²...
+        plots.log_ticks(ax_f.yaxis)  # the MSE spans little more than a decade: 0.02, 0.05, 0.1 ...
         plots.label(ax_f, "every λ's minimiser", "|w|² (log)", "training MSE (log)")
         self.ax_d = ax_d
         self.moving += [self.curve, self.point, ax_d.title]
@@ -88,10 +86,13 @@ class BarronExplorer(Explorer):
         for alpha, name in self.NAMED.items():
             ax_r.plot(self.x, robust.barron(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
             ax_g.plot(self.x, robust.barron_grad(self.x, alpha), lw=0.8, color="grey", alpha=0.6)
-            at = min(float(robust.barron(np.array([5.9]), alpha)[0]), 5.6)  # L2 leaves the chart: label its edge
-            # Drawn over the thick curve (it moves, so they move with it), on a white outline.
-            names.append(ax_r.annotate(name, (5.9, at), fontsize="x-small", ha="right", va="bottom", color="dimgrey",
-                                       zorder=5, path_effects=[patheffects.withStroke(linewidth=3, foreground="white")]))
+            # Each name at its curve's right end; L2 leaves the chart at x = √11.2 ≈ 3.35 (ρ = 5.6), so
+            # its name sits beside the curve where it leaves. Drawn over the thick curve (it moves,
+            # so they move with it), on a white outline.
+            at, ha = ((3.55, 5.75), "left") if alpha == 2.0 else ((5.9, float(robust.barron(np.array([5.9]), alpha)[0])), "right")
+            names.append(ax_r.annotate(name, at, fontsize="x-small", ha=ha, va="top" if alpha == 2.0 else "bottom",
+                                       color="dimgrey", zorder=5,
+                                       path_effects=[patheffects.withStroke(linewidth=3, foreground="white")]))  # fmt: skip
         self.rho, = ax_r.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
         self.psi, = ax_g.plot(self.x, self.x, lw=2.5, color=plots.PALETTE["vermillion"])
         # Fixed limits: the point is comparing the shape with the named cases (grey, c = 1).
@@ -198,6 +199,10 @@ class GradientFlowExplorer(Explorer):
         hi = np.log10(max(self.EXPLODE * 100, seen.max())) if len(seen) else np.log10(self.EXPLODE * 100)
         pad = 0.12 * (hi - lo)  # room for the band labels above and below the line
         limits = (10.0 ** np.floor(lo - pad), 10.0 ** np.ceil(hi + pad))
+        if self._limits is not None:  # kept while it holds the norms and spans under 1.5 times their decades
+            (old_lo, old_hi), (new_lo, new_hi) = np.log10(self._limits), np.log10(limits)
+            if old_lo <= new_lo and new_hi <= old_hi and old_hi - old_lo <= 1.5 * (new_hi - new_lo):
+                limits = self._limits
         if limits != self._limits:  # the axis follows the norms: a new range re-solves the layout
             self._limits = limits
             self.ax.set_ylim(*limits)

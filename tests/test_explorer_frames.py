@@ -31,3 +31,22 @@ def test_blitted_updates_send_whole_frames_never_diffs():
     modes, blitted = out.stdout.rsplit(maxsplit=1)
     assert int(blitted) >= 5
     assert modes == "['full']", f"ipympl frames after a slider move: {modes}"
+
+
+def test_fast_png_frames_decode_to_exactly_the_canvas_pixels():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from lossviz.explorer import png_fast
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    opaque[..., 3] = 255
+    translucent = opaque.copy()
+    translucent[5, 7, 3] = 100  # one pixel not opaque: the alpha channel must be kept
+    for pixels, mode in ((opaque, "RGB"), (translucent, "RGBA")):
+        image = Image.open(io.BytesIO(png_fast(pixels)))
+        assert image.mode == mode
+        assert np.array_equal(np.asarray(image.convert("RGBA")), pixels)
