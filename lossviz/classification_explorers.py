@@ -367,7 +367,8 @@ class SVMExplorer(Explorer):
         self.now.set_xdata([lam, lam])
         accuracy = float(np.mean(np.sign(self.X @ w + b) == self.y))
         self.ax_d.set_title(f"margin width 2/|w| = {plots.num(self.width[k])}")
-        self.numbers = {"support vectors": int(self.n_support[k]), "training accuracy": accuracy}
+        # in percent, as the lessons print an accuracy (lesson 02's "76%", this lesson's "93%")
+        self.numbers = {"support vectors": int(self.n_support[k]), "training accuracy": f"{round(100 * accuracy)}%"}
 
     def drawn(self) -> dict:
         k = int(np.argmin(np.abs(self.lams - self.controls["lam"].value)))
