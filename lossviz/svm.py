@@ -4,6 +4,10 @@ The objective of lesson 03, for labels ``y`` in {-1, +1} and a regularisation st
 
     J(w, b) = 1/n * sum_i max(0, 1 - y_i (w . x_i + b))  +  lam / 2 * |w|^2
 
+The lines ``w . x + b = +1`` and ``-1`` are ``2 / |w|`` apart (the distance of x to the line
+``w . x + b = 0`` is ``|w . x + b| / |w|``), so the penalty on ``|w|`` is a reward for a wide margin.
+``sklearn_C`` converts ``lam`` to scikit-learn's ``C``.
+
 Several strengths are trained at once (one row of ``W`` per ``lam``): their objectives share no
 parameters, so one backward pass gives every row its own gradient. torch is imported when a
 function here is called, not when lossviz is.
@@ -72,3 +76,67 @@ def support_vectors(X, y, w, b, tol: float = 1e-2) -> np.ndarray:
     """Indices of the samples on or inside the margin, ``y (w . x + b) <= 1 + tol``."""
     margin = np.asarray(y) * (np.asarray(X) @ np.asarray(w) + b)
     return np.flatnonzero(margin <= 1 + tol)
+
+
+def objective(X, y, w, b, lam) -> float:
+    """The lesson's objective ``J(w, b) = 1/n sum_i max(0, 1 - y_i (w . x_i + b)) + lam/2 |w|^2``
+    at one point ``(w, b)``, in NumPy (what ``fit_linear_svms`` records in ``history``).
+
+    PyTorch: ``torch.clamp(1 - y * (X @ w + b), min=0).mean() + lam / 2 * (w ** 2).sum()``.
+    """
+    fn = "objective"
+    X = checks.as_float_array(X, "X", fn)
+    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
+    y = checks.as_float_array(y, "y", fn)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"{fn}: y must have shape ({X.shape[0]},), one label per row of X, but has {y.shape}.")
+    checks.check_plus_minus_one(y, "y", fn)
+    w = checks.as_float_array(w, "w", fn)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"{fn}: w must have shape ({X.shape[1]},), one weight per column of X, "
+                         f"but has {w.shape}. For a row of fit_linear_svms' W, pass W[k].")  # fmt: skip
+    b = checks.as_float_array(b, "b", fn)
+    if b.size != 1:
+        raise ValueError(f"{fn}: b must be one number, but has shape {b.shape}. "
+                         "For fit_linear_svms' b, pass b[k].")  # fmt: skip
+    b = float(b.reshape(-1)[0])
+    lam = _strength(lam, fn)
+    return float(np.maximum(0.0, 1.0 - y * (X @ w + b)).mean() + lam / 2 * (w @ w))
+
+
+def sklearn_C(lam, n: int) -> float:
+    """scikit-learn's ``C`` for this module's objective: ``C = 1 / (n * lam)``.
+
+    scikit-learn weights the hinge sum instead of the penalty. Multiplying J by ``1 / lam`` (a
+    positive factor: the minimiser does not move) gives
+
+        J / lam = 1/2 |w|^2 + 1/(n lam) * sum_i max(0, 1 - y_i (w . x_i + b)),
+
+    the primal of ``sklearn.svm.SVC(kernel="linear", C=C)``, whose intercept is not penalised,
+    as in J. ``sklearn.svm.LinearSVC(C=C, loss="hinge", dual=True)`` (liblinear) adds
+    ``b^2 / (2 s^2)`` with ``s = intercept_scaling``: it appends a constant feature ``s`` to every
+    sample, so the intercept ``b = s * w_extra`` is penalised like a weight. In J's units that is
+    ``lam / 2 * (b / s)^2``: negligible for a large ``s`` (100), not for the default ``s = 1``.
+    LinearSVC's default loss, ``"squared_hinge"``, is another model altogether.
+    """
+    fn = "sklearn_C"
+    lam = _strength(lam, fn)
+    if lam == 0:
+        raise ValueError(f"{fn}: lam must be > 0, but got 0: with no penalty, C = 1/(n lam) is infinite. "
+                         "Use a small positive lam, such as 1e-6.")  # fmt: skip
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{fn}: n must be the number of training samples, a positive integer, "
+                         f"but got {n!r}. Pass len(y).")  # fmt: skip
+    return 1.0 / (int(n) * lam)
+
+
+def _strength(lam, fn) -> float:
+    lam = checks.as_float_array(lam, "lam", fn)
+    if lam.shape not in ((), (1,)):
+        raise ValueError(f"{fn}: lam must be one number, but has shape {lam.shape}. "
+                         "Pass one strength, e.g. lams[k].")  # fmt: skip
+    lam = float(lam.reshape(-1)[0])
+    if lam < 0:
+        raise ValueError(f"{fn}: lam must be >= 0, but got {lam:g}. "
+                         "It weighs the penalty lam/2 |w|^2; use e.g. 0.01.")  # fmt: skip
+    return lam
