@@ -158,3 +158,123 @@ def collapse(path, blank: int = 0) -> list[int]:
 def greedy_decode(log_probs, blank: int = 0) -> list[int]:
     """The most likely symbol at each frame, collapsed (repeats merged, blanks dropped)."""
     return collapse(np.argmax(np.asarray(log_probs), axis=-1), blank)
+
+
+def label_runs(path, blank: int = 0) -> list[tuple[int, int, int]]:
+    """The runs of one symbol in a frame-level path, blank runs left out: ``(symbol, first frame, width)``.
+
+    ``label_runs([0, 2, 2, 0, 2, 3]) == [(2, 1, 2), (2, 4, 1), (3, 5, 1)]``. Each run is one label
+    of :func:`collapse` (``len(label_runs(p)) == len(collapse(p))``). A *peaky* CTC model emits
+    every label as a run one frame wide, with blanks between.
+    """
+    path = np.asarray(path).ravel().astype(int)
+    if path.size == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, path[1:] != path[:-1]])
+    widths = np.diff(np.r_[starts, path.size])
+    return [(int(path[s]), int(s), int(w)) for s, w in zip(starts, widths) if path[s] != blank]
+
+
+def _log_probs_2d(log_probs, blank, fn):
+    lp = checks.as_float_array(log_probs, "log_probs", fn, allow_nonfinite=True)
+    checks.check_ndim(lp, 2, "log_probs", fn, "(T frames, C symbols)")
+    if np.isnan(lp).any() or np.isposinf(lp).any():
+        raise ValueError(f"{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), "
+                         "without NaN or +inf.")  # fmt: skip
+    if isinstance(blank, bool) or not isinstance(blank, (int, np.integer)) or not 0 <= blank < lp.shape[1]:
+        raise ValueError(f"{fn}: blank must be a symbol index in 0..{lp.shape[1] - 1} (log_probs has "
+                         f"{lp.shape[1]} symbols), not {blank!r}.")  # fmt: skip
+    return lp
+
+
+def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[tuple[list[int], float]]:
+    """CTC prefix beam search: the most probable labellings found, best first, as ``(label, log p)``.
+
+    Greedy (best-path) decoding, :func:`greedy_decode`, collapses the single most probable
+    *path*; what is wanted is the most probable *labelling*,
+    ``p(y | x) = sum over the paths pi with collapse(pi) = y of prod_t p_t(pi_t)``,
+    and the two can differ. Two frames with ``p(-) = 0.6, p(a) = 0.4`` each: the best path
+    ``--`` gives the empty label, p = 0.36, but ``a`` collects ``aa, a-, -a``: 0.16 + 0.24 + 0.24 = 0.64.
+
+    The search reads the frames in order and keeps, after frame t, the ``beam_width`` most
+    probable *prefixes* y (what frames 1..t collapse to), each with two probabilities: of the
+    paths of frames 1..t that collapse to y and end in a blank, ``p_b(y)``, or in y's last label,
+    ``p_nb(y)``. The split is needed because a repeated label needs a blank between: after
+    ``a-`` another ``a`` starts a new label, after ``a`` it merges. Start: ``p_b(()) = 1``,
+    ``p_nb(()) = 0``. For frame t with output probabilities ``p(k)``, from each kept prefix y
+    (left: the values after frame t, which start at 0; right: those after frame t-1):
+
+        blank:                     p_b(y)      += (p_b(y) + p_nb(y)) * p(-)
+        y's last label l again:    p_nb(y)     += p_nb(y) * p(l)      (merged: "l l" -> "l")
+                                   p_nb(y + l) += p_b(y) * p(l)       (after a blank: a new l)
+        any other label k:         p_nb(y + k) += (p_b(y) + p_nb(y)) * p(k)
+
+    then only the ``beam_width`` prefixes with the largest ``p_b + p_nb`` are kept. Everything is
+    done in logs (sums by ``logaddexp``), so nothing underflows. If the beam keeps every prefix,
+    nothing is lost: ``p_b(y) + p_nb(y)`` at the last frame is exactly ``p(y | x)``, the number
+    :func:`forward` gives as ``exp(-loss)``, and the first labelling returned is the most probable
+    one. A narrower beam may drop a prefix that would have grown into the best labelling; each
+    score returned is then a lower bound on ``p(y | x)`` (the paths through dropped prefixes are
+    missing). Without a language model, as here, it scores labellings by the network alone.
+
+    ``log_probs`` (T, C) are log-softmax outputs; ``beam_width`` a positive integer.
+    PyTorch has no CTC decoder; a production one with a lexicon and a language model is
+    torchaudio's ``torchaudio.models.decoder.ctc_decoder``.
+
+    References: Graves, Fernandez, Gomez and Schmidhuber, "Connectionist temporal classification",
+    ICML 2006, section 3.2 (best-path and prefix-search decoding); Hannun, Maas, Jurafsky and Ng,
+    "First-pass large vocabulary continuous speech recognition using bi-directional recurrent
+    DNNs", arXiv:1408.2873, 2014, Algorithm 1 (this beam, with ``p_b`` and ``p_nb``).
+    """
+    fn = "ctc.prefix_beam_search"
+    lp = _log_probs_2d(log_probs, blank, fn)
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
+        raise ValueError(f"{fn}: beam_width must be a positive integer (the number of prefixes kept "
+                         f"per frame), not {beam_width!r}. Try beam_width=8.")  # fmt: skip
+    symbols = [k for k in range(lp.shape[1]) if k != blank]
+    beams = {(): (0.0, -np.inf)}  # prefix -> (log p_b, log p_nb)
+    for frame in lp:
+        grown: dict[tuple, list[float]] = {}
+
+        def add(prefix, which, value):
+            entry = grown.setdefault(prefix, [-np.inf, -np.inf])
+            entry[which] = np.logaddexp(entry[which], value)
+
+        for prefix, (p_b, p_nb) in beams.items():
+            total = np.logaddexp(p_b, p_nb)
+            add(prefix, 0, total + frame[blank])
+            for k in symbols:
+                if prefix and k == prefix[-1]:
+                    add(prefix, 1, p_nb + frame[k])
+                    add(prefix + (k,), 1, p_b + frame[k])
+                else:
+                    add(prefix + (k,), 1, total + frame[k])
+        alive = [item for item in grown.items() if np.logaddexp(*item[1]) > -np.inf]  # drop impossible ones
+        ranked = sorted(alive, key=lambda item: -np.logaddexp(*item[1]))
+        beams = {prefix: (p_b, p_nb) for prefix, (p_b, p_nb) in ranked[:beam_width]}
+        if not beams:
+            raise ValueError(f"{fn}: every path has probability 0 (a frame's log_probs are all -inf); "
+                             "give log-softmax outputs, whose rows sum to 1 in probability.")  # fmt: skip
+    return [(list(prefix), float(np.logaddexp(p_b, p_nb))) for prefix, (p_b, p_nb) in beams.items()]
+
+
+def beam_decode(log_probs, beam_width: int = 8, blank: int = 0) -> list[int]:
+    """The best labelling :func:`prefix_beam_search` finds (its first entry's label)."""
+    return prefix_beam_search(log_probs, beam_width, blank)[0][0]
+
+
+def edit_distance(decoded, target) -> int:
+    """Levenshtein distance: the fewest insertions, deletions and substitutions turning ``decoded``
+    into ``target``. Summed over a test set and divided by the total target length it is the
+    label error rate (the word or character error rate of speech recognition).
+
+    ``d[i][j] = min(d[i-1][j] + 1, d[i][j-1] + 1, d[i-1][j-1] + [a_i != b_j])``,
+    ``d[i][0] = i``, ``d[0][j] = j``. Equivalent: ``torchaudio.functional.edit_distance``.
+    """
+    a, b = [int(s) for s in np.asarray(decoded).ravel()], [int(s) for s in np.asarray(target).ravel()]
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        diag, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            diag, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diag + (x != y))
+    return row[-1]
