@@ -3,9 +3,18 @@
 Each entry fixes the target and varies the one input the loss is a function of, so every loss
 fits the same two panels: regression losses against the prediction (target 1), classification
 losses against a probability, a logit or a score (true class 1, or +1 for the hinge).
+
+``keras_on_torch`` imports Keras 3 on its PyTorch backend, for the lesson's table of the same
+losses under PyTorch's and Keras's names (checked row by row in ``tests/test_keras_names.py``).
 """
 
 from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
 
 import ipywidgets as W
 import numpy as np
@@ -190,3 +199,49 @@ class GalleryExplorer(Explorer):
     def drawn(self) -> dict:
         return {"x": float(self.point.get_xdata()[0]), "loss": float(self.point.get_ydata()[0]),
                 "gradient": float(self.grad_point.get_ydata()[0])}  # fmt: skip
+
+
+def keras_on_torch():
+    """Keras 3 on its PyTorch backend; ``None``, with a printed note saying why and what to do,
+    where that cannot be had.
+
+    Keras 3 runs on PyTorch, JAX or TensorFlow, and picks its backend once, at its first import:
+    from the environment variable ``KERAS_BACKEND``, else ``~/.keras/keras.json``, else TensorFlow.
+    This sets ``KERAS_BACKEND=torch`` and then imports keras, so no TensorFlow is needed
+    (``pip install keras`` brings none; ``pip install "lossviz[lab]"`` includes it). Where keras
+    is installed beside TensorFlow (as on Colab), it still runs on PyTorch, as long as nothing in
+    this Python imported keras before.
+
+    Returns ``None`` (the lesson's Keras lines are then skipped) where keras is not installed,
+    where the installed keras is Keras 2 (TensorFlow only), or where keras was already imported in
+    this Python with another backend: it cannot switch, so restart the kernel and run from the top.
+    """
+    if "keras" not in sys.modules:
+        if importlib.util.find_spec("keras") is None:
+            print('keras is not installed here, so the Keras lines below are skipped. `pip install keras` '
+                  '(Keras 3, no TensorFlow needed) or `pip install "lossviz[lab]"` adds it; then restart '
+                  'the kernel.')
+            return None
+        if not _is_keras_3(importlib.metadata.version("keras")):  # checked before importing Keras 2's TF
+            return None
+        os.environ["KERAS_BACKEND"] = "torch"  # read once, by the import below
+    keras = importlib.import_module("keras")
+    if not _is_keras_3(getattr(keras, "__version__", "0")):
+        return None
+    backend = keras.backend.backend()
+    if backend != "torch":
+        print(f"keras was already imported in this kernel with its {backend!r} backend, and Keras picks its "
+              f"backend once, at its first import, so the Keras lines below are skipped. Restart the kernel "
+              f"(Colab: Runtime > Restart session) and run the lesson from the top: this cell then sets "
+              f"KERAS_BACKEND=torch before keras is imported.")
+        return None
+    return keras
+
+
+def _is_keras_3(version: str) -> bool:
+    """Keras 3 or later; else say that Keras 2 runs on TensorFlow only."""
+    if int(version.split(".")[0]) >= 3:
+        return True
+    print(f"keras {version} is Keras 2, which runs on TensorFlow only, so the Keras lines below are "
+          f'skipped. `pip install --upgrade "keras>=3"` installs Keras 3; then restart the kernel.')
+    return False
