@@ -1,4 +1,4 @@
-"""Adversarial examples and adversarial training (lesson 06), after Goodfellow, Shlens & Szegedy,
+"""Adversarial examples and adversarial training (lesson 06a), after Goodfellow, Shlens & Szegedy,
 "Explaining and Harnessing Adversarial Examples" (ICLR 2015).
 
 The *fast gradient sign method* (FGSM) moves every input by ``eps`` in the direction, coordinate

@@ -1,4 +1,4 @@
-"""Contrastive learning (lesson 06): the InfoNCE loss, in NumPy.
+"""Contrastive learning (lesson 06a): the InfoNCE loss, in NumPy.
 
 Two views ``z1[i]`` and ``z2[i]`` of the same sample are a positive pair; every other pairing
 in the batch is a negative. With cosine similarities divided by a temperature ``tau``, row i of

@@ -1,4 +1,4 @@
-"""Robust and adaptive losses of lesson 06.
+"""Robust and adaptive losses of lesson 06a.
 
 ``barron``: the general and adaptive robust loss of Barron (CVPR 2019), one formula whose shape
 parameter ``alpha`` moves through the classic robust losses:

@@ -1,8 +1,12 @@
-"""Lesson 06 exercise 2 names the usual slips: sigma for sigma^2, L^2 for L, log sigma^2 for sigma^2."""
+"""Lesson 06a exercise 2 names the usual slips: sigma for sigma^2, L^2 for L, log sigma^2 for sigma^2.
+Lesson 06b's exercises name theirs: the linear variance, fan_out, Glorot's, the standard deviation;
+the whole matrix, unit rows, columns."""
 
 import numpy as np
 import pytest
 
+from lossviz import landscape
+from lossviz.exercises import challenges as ex06b
 from lossviz.exercises import trends as ex06
 
 
@@ -30,3 +34,56 @@ def test_other_wrong_values_get_the_generic_feedback():
 
 def test_text_is_refused_readably():
     assert "Expected a number" in ex06.best_noise_level.check("0.25").message
+
+
+# ------------------------------------------------------------------ lesson 06b
+
+
+def _solution(exercise):
+    namespace = {"np": np}
+    exec(exercise.solution_code, namespace)
+    return namespace
+
+
+def test_06b_published_solutions_pass():
+    assert ex06b.kaiming_variance.check(_solution(ex06b.kaiming_variance)["answer"]).passed
+    assert ex06b.filter_normalise.check(_solution(ex06b.filter_normalise)["my_filter_normalise"]).passed
+
+
+def test_06b_kaiming_answer_is_the_libraries_formula():
+    assert ex06b.kaiming_variance.reference() == landscape.init_variance("Kaiming", 256, 128)
+    assert ex06b.kaiming_variance.check(0.0078125).passed and ex06b.kaiming_variance.check(0.00781).passed
+
+
+@pytest.mark.parametrize("answer,words", [
+    (1 / 256, "*linear* layer"),
+    (2 / 128, "uses fan_out"),
+    (2 / 384, "Glorot's compromise"),
+    (float(np.sqrt(2 / 256)), "standard deviation"),
+    (1 / 768, "PyTorch's default"),
+])  # fmt: skip
+def test_06b_known_wrong_variances_get_their_own_message(answer, words):
+    verdict = ex06b.kaiming_variance.check(answer)
+    assert not verdict.passed and words in verdict.message
+
+
+@pytest.mark.parametrize("answer,words", [
+    (lambda t, d: d * np.linalg.norm(t) / np.linalg.norm(d), "whole matrix at once"),
+    (lambda t, d: d / np.linalg.norm(d, axis=1, keepdims=True), "norm 1"),
+    (lambda t, d: d * np.linalg.norm(t, axis=0, keepdims=True) / np.linalg.norm(d, axis=0, keepdims=True), "columns"),
+    (lambda t, d: 2 * d * np.linalg.norm(t, axis=1, keepdims=True) / np.linalg.norm(d, axis=1, keepdims=True), "twice"),
+])  # fmt: skip
+def test_06b_filter_normalise_mistakes_are_named(answer, words):
+    verdict = ex06b.filter_normalise.check(answer)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_06b_filter_normalise_is_what_the_landscape_module_does():
+    import torch
+
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(5, 4)
+    direction = landscape.filter_normalised_direction(layer, seed=7)[0].numpy()
+    raw = torch.randn((4, 5), generator=torch.Generator().manual_seed(7), dtype=torch.float32).numpy()
+    mine = _solution(ex06b.filter_normalise)["my_filter_normalise"]
+    np.testing.assert_allclose(direction, mine(layer.weight.detach().numpy(), raw), rtol=1e-5)

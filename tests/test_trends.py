@@ -1,4 +1,5 @@
-"""Lesson 06 pieces: uncertainty weighting, InfoNCE, landscape slices, and their explorers."""
+"""Lessons 06a and 06b: uncertainty weighting, InfoNCE, initialisation variances against
+torch.nn.init, landscape slices, and their explorers."""
 
 import numpy as np
 import pytest
@@ -107,3 +108,76 @@ def test_best_line_accuracy_is_the_ceiling_of_linear_rules():
     assert contrastive.best_line_accuracy(P, t, 3600) >= any_rule - 1e-12
     with pytest.raises(ValueError, match="2 columns"):
         contrastive.best_line_accuracy(np.zeros((4, 3)), [0, 1, 0, 1])
+
+
+# ------------------------------------------------------------------ lesson 06b: initialisation
+
+
+@pytest.mark.parametrize("fan_in,fan_out", [(300, 700), (700, 300)])
+def test_init_variance_is_what_torch_nn_init_draws(fan_in, fan_out):
+    # 210 000 draws: the sample variance's relative standard error is sqrt(2/n) ~ 0.3%; the
+    # schemes differ by far more than the 1.5% allowed (fan_in and fan_out are not swapped)
+    torch.manual_seed(0)
+    w = torch.empty(fan_out, fan_in)
+    drawn = {("PyTorch default", "relu"): nn.Linear(fan_in, fan_out).weight.detach().clone(),
+             ("small N(0, 0.01²)", "relu"): nn.init.normal_(w.clone(), 0.0, 0.01),
+             ("Xavier", "relu"): nn.init.xavier_normal_(w.clone()),
+             ("Kaiming", "relu"): nn.init.kaiming_normal_(w.clone(), nonlinearity="relu"),
+             ("Kaiming", "linear"): nn.init.kaiming_normal_(w.clone(), nonlinearity="linear")}  # fmt: skip
+    for (init, activation), weight in drawn.items():
+        want = landscape.init_variance(init, fan_in, fan_out, activation)
+        assert weight.var().item() == pytest.approx(want, rel=0.015), (init, activation)
+    assert landscape.init_variance("Kaiming", fan_in, fan_out) == 2 / fan_in
+    assert landscape.init_variance("Xavier", fan_in, fan_out) == 2 / (fan_in + fan_out)
+    assert landscape.init_variance("PyTorch default", fan_in, fan_out) == pytest.approx(1 / (3 * fan_in))
+
+
+def test_predicted_second_moments_by_hand():
+    np.testing.assert_allclose(landscape.predicted_second_moments("relu", 2 / 64, 64, 3), [2, 2, 2])
+    np.testing.assert_allclose(landscape.predicted_second_moments("relu", 1 / 64, 64, 4), [1, 0.5, 0.25, 0.125])
+    np.testing.assert_allclose(landscape.predicted_second_moments("linear", 1 / 64, 64, 3, 4.0), [4, 4, 4])
+    np.testing.assert_allclose(landscape.predicted_second_moments("linear", 1 / 32, 16, 3), [0.5, 0.25, 0.125])
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+@pytest.mark.parametrize("init", landscape.INITS)
+def test_measured_second_moments_follow_the_recursion(activation, init):
+    measured = landscape.second_moments(activation, init, depth=6, width=32, batch=32, networks=200, seed=1)
+    predicted = landscape.predicted_second_moments(activation, landscape.init_variance(init, 32, 32, activation), 32, 6)
+    np.testing.assert_allclose(measured, predicted, rtol=0.15)
+
+
+def test_second_moments_equal_a_plain_torch_forward_pass():
+    # one network, rebuilt by hand from the same generator: the same numbers to float32 accuracy
+    g = torch.Generator().manual_seed(3)
+    h = torch.randn(1, 16, 8, generator=g)[0]
+    want = []
+    for _ in range(4):
+        w = nn.init.kaiming_normal_(torch.empty(8, 8), nonlinearity="relu", generator=g)
+        z = h @ w.T
+        want.append((z.double() ** 2).mean().item())
+        h = torch.relu(z)
+    got = landscape.second_moments("relu", "Kaiming", depth=4, width=8, batch=16, networks=1, seed=3)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_tanh_keeps_less_than_the_linear_prediction():
+    linear = landscape.second_moments("linear", "Kaiming", depth=10, width=32, networks=50)
+    tanh = landscape.second_moments("tanh", "Kaiming", depth=10, width=32, networks=50)
+    assert tanh[0] == pytest.approx(linear[0]) and np.all(tanh[1:] < linear[1:]) and np.all(np.diff(tanh) < 0)
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: landscape.init_variance("xavier", 4, 4), "init must be one of"),
+    (lambda: landscape.init_variance("Kaiming", 4, 4, "tanh"), "activation must be one of"),
+    (lambda: landscape.init_variance("Xavier", 4.0, 4), "fan_in must be a whole number"),
+    (lambda: landscape.init_variance("Xavier", 4, 0), "fan_out must be a whole number"),
+    (lambda: landscape.predicted_second_moments("tanh", 0.1, 4, 4), "tanh is linear only near 0"),
+    (lambda: landscape.predicted_second_moments("relu", -0.1, 4, 4), "weight_variance must be a positive number"),
+    (lambda: landscape.predicted_second_moments("relu", 0.1, 4, 4, 0.0), "input_second_moment must be a positive"),
+    (lambda: landscape.second_moments("sigmoid", "Kaiming"), "activation must be one of"),
+    (lambda: landscape.second_moments("relu", "Kaiming", networks=0), "networks must be a whole number"),
+])  # fmt: skip
+def test_bad_input_is_named(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()

@@ -1,4 +1,4 @@
-"""Exercises of lesson 06, Trends and Challenges."""
+"""Exercises of lesson 06a, Trends in loss design (lesson 06b's are in ``challenges``)."""
 
 import numpy as np
 
