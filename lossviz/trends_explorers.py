@@ -147,7 +147,9 @@ class GradientFlowExplorer(Explorer):
         import torch
         from torch import nn
 
-        torch.manual_seed(self.seed)
+        # The weights from another stream than the inputs (seeded with seed): the same stream twice
+        # would make the first layer's weights copies of the inputs' numbers, correlated with them.
+        torch.manual_seed(self.seed + 1)
         act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[activation]
         layers = []
         for _ in range(self.depth):
