@@ -68,3 +68,65 @@ def test_gradient_ratio_is_one_minus_d_over_d():
     d = 1 / (1 + np.exp(-a))
     ratio = gan.generator_loss_nonsaturating_grad(a) / gan.generator_loss_minimax_grad(a)
     np.testing.assert_allclose(ratio, (1 - d) / d, rtol=1e-12)
+
+
+# The game with densities known: D*, V and the Jensen-Shannon divergence.
+
+X = np.linspace(-8, 8, 4001)
+
+
+def _normal(x, mean, sd):
+    return np.exp(-0.5 * ((x - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
+
+
+P_DATA = 0.5 * _normal(X, -2, 0.4) + 0.5 * _normal(X, 2, 0.4)
+P_G = _normal(X, 1, 1)
+
+
+def test_optimal_discriminator_is_the_pointwise_argmax():
+    d_grid = np.linspace(1e-4, 1 - 1e-4, 99999)  # step 1e-5
+    for a, b in [(0.3, 0.1), (0.05, 0.4), (1.0, 1.0), (2.0, 1e-3)]:
+        best = d_grid[np.argmax(a * np.log(d_grid) + b * np.log(1 - d_grid))]
+        assert gan.optimal_discriminator([a], [b])[0] == pytest.approx(best, abs=1e-5)
+        assert gan.optimal_discriminator([a], [b])[0] == pytest.approx(a / (a + b), rel=1e-15)
+    assert gan.optimal_discriminator([0.0, 0.0, 1.0], [0.0, 1.0, 0.0]).tolist() == [0.5, 0.0, 1.0]
+
+
+def test_value_at_the_optimal_discriminator_is_minus_log_4_plus_twice_the_jsd():
+    d_star = gan.optimal_discriminator(P_DATA, P_G)
+    jsd = gan.jensen_shannon(X, P_DATA, P_G)
+    assert gan.value_function(d_star, X, P_DATA, P_G) == pytest.approx(-np.log(4) + 2 * jsd, abs=1e-10)
+    for other in (np.clip(d_star + 0.02, 0, 1), np.clip(d_star - 0.02, 0, 1), np.full_like(X, 0.5), d_star**2):
+        assert gan.value_function(other, X, P_DATA, P_G) < gan.value_function(d_star, X, P_DATA, P_G)
+    # a discriminator that cannot tell (D = 1/2 everywhere) scores -log 4 on any pair of densities
+    assert gan.value_function(np.full_like(X, 0.5), X, P_DATA, P_G) == pytest.approx(-np.log(4), abs=1e-9)
+
+
+def test_jensen_shannon_matches_scipy_and_its_bounds():
+    distance = pytest.importorskip("scipy.spatial.distance")
+    assert gan.jensen_shannon(X, P_DATA, P_G) == pytest.approx(distance.jensenshannon(P_DATA, P_G) ** 2, rel=1e-9)
+    assert gan.jensen_shannon(X, P_G, P_DATA) == pytest.approx(gan.jensen_shannon(X, P_DATA, P_G), rel=1e-12)
+    assert gan.jensen_shannon(X, P_G, P_G) == pytest.approx(0.0, abs=1e-15)
+    left, right = np.where(X < 0, 1 / 8.0, 0.0), np.where(X > 0, 1 / 8.0, 0.0)  # two boxes that do not overlap
+    assert gan.jensen_shannon(X, left, right) == pytest.approx(np.log(2), rel=1e-3)  # the grid's ends cost 1/4000
+
+
+def test_jensen_shannon_by_hand_on_two_half_overlapping_boxes():
+    # p uniform on [0, 2], q on [1, 3]: on [1, 2] p = q = m, elsewhere one is 1/2 and m = 1/4 -> JSD = log(2) / 2
+    x = np.linspace(-1, 4, 500001)
+    p, q = np.where((x >= 0) & (x <= 2), 0.5, 0.0), np.where((x >= 1) & (x <= 3), 0.5, 0.0)
+    assert gan.jensen_shannon(x, p, q) == pytest.approx(np.log(2) / 2, rel=1e-4)
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: gan.jensen_shannon(X, -P_G, P_G), "p holds a density, which is never negative"),
+    (lambda: gan.jensen_shannon(X[::-1], P_G, P_G), "x must be a 1-D grid of at least 2 increasing points"),
+    (lambda: gan.jensen_shannon(X, P_G[:-1], P_G), r"p has shape \(4000,\) but x has shape \(4001,\)"),
+    (lambda: gan.value_function(P_G * 3, X, P_DATA, P_G), "d must be probabilities"),
+    (lambda: gan.value_function(np.full_like(X, 0.5), X, P_DATA, -P_G), "p_g holds a density"),
+    (lambda: gan.optimal_discriminator([0.1, -0.2], [0.1, 0.2]), "p_data holds a density"),
+    (lambda: gan.optimal_discriminator([0.1], [0.1, 0.2]), r"p_data has shape \(1,\) but p_g has shape \(2,\)"),
+])  # fmt: skip
+def test_game_functions_reject_bad_input(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
