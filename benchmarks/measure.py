@@ -118,9 +118,9 @@ def explorer_cases():
         "04 BatchSizeExplorer": (lambda: widgets.BatchSizeExplorer(*data.friedman1(1000)), pick([{"batch_size": b} for b in (1, 4, 16, 64, 256)])),
         "05b DetectionExplorer": (lambda: widgets.DetectionExplorer(images, boxes, classes, det), pick([{"weight": w} for w in det])),
         "05e GANExplorer": (lambda: widgets.GANExplorer(data.two_modes(2000), snaps), pick([{"step": s} for s, _, _ in snaps])),
-        "06 TradeOffExplorer": (lambda: widgets.TradeOffExplorer(x / 3, y / 3), pick([{"lam": v} for v in ridge_lams])),
-        "06 BarronExplorer": (widgets.BarronExplorer, lambda i: {"alpha": u(-10, 2)}),
-        "06 GradientFlowExplorer": (widgets.GradientFlowExplorer,
+        "06a TradeOffExplorer": (lambda: widgets.TradeOffExplorer(x / 3, y / 3), pick([{"lam": v} for v in ridge_lams])),
+        "06a BarronExplorer": (widgets.BarronExplorer, lambda i: {"alpha": u(-10, 2)}),
+        "06b GradientFlowExplorer": (widgets.GradientFlowExplorer,
                                     pick([{"activation": a} for a in ("sigmoid", "tanh", "relu")])),
     }  # fmt: skip
 

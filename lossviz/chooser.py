@@ -52,10 +52,10 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
         if outliers:
             return Recommendation("the Huber loss", "nn.HuberLoss(delta=1.0)",
                 "Quadratic near the target, linear far away: outliers pull with a capped force (lesson 01, explorer c). "
-                "Use nn.L1Loss if you want the median; Barron's loss (lesson 06) adapts the shape.",
+                "Use nn.L1Loss if you want the median; Barron's loss (lesson 06a) adapts the shape.",
                 ["delta is in the units of the target: scale targets or tune it",
                  "prediction and target must have the same shape ((N, 1) vs (N,) broadcasts)"],
-                "01 Mean squared error; 06 Trends (robust losses)")  # fmt: skip
+                "01 Mean squared error; 06a Trends (robust losses)")  # fmt: skip
         return Recommendation("mean squared error", "nn.MSELoss()",
             "The maximum-likelihood loss under Gaussian noise, smooth and easy to optimise (lesson 01).",
             ["(N, 1) predictions against (N,) targets broadcast to (N, N) silently",
@@ -69,7 +69,7 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
                 imbalance, noisy_labels,
                 "weight each sample's hinge term by its class: "
                 "(w * torch.clamp(1 - y * f, min=0)).mean(), w larger for the rare class",
-                "a robust loss such as GCE (lesson 06): the hinge keeps pushing on every "
+                "a robust loss such as GCE (lesson 06a): the hinge keeps pushing on every "
                 "mislabelled sample the model classifies by its true class")  # fmt: skip
             return Recommendation("the hinge loss", "torch.clamp(1 - y * f, min=0).mean()",
                 "You need decisions, not probabilities: the hinge stops caring once a sample is "
@@ -78,7 +78,7 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
                     "about 16.6, and for a sample of class 0 BCELoss then clamps log(0) to -100 and "
                     "passes back a gradient of 0", _CALIBRATION]  # fmt: skip
         pitfalls += _imbalance_and_noise(imbalance, noisy_labels, "set pos_weight = negatives / positives",
-                                         "label smoothing or a robust loss such as GCE (lesson 06)")  # fmt: skip
+                                         "label smoothing or a robust loss such as GCE (lesson 06a)")  # fmt: skip
         pytorch = "nn.BCEWithLogitsLoss(" + ("pos_weight=...)" if imbalance else ")")
         return Recommendation("binary cross-entropy on logits", pytorch,
             "The negative log-likelihood of a Bernoulli, a proper scoring rule: its expected value is "
@@ -97,10 +97,10 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
         if calibrated:
             pitfalls.append(_CALIBRATION)
         if imbalance:
-            pitfalls.append("weight classes by inverse frequency, or use the focal loss (lesson 06)")
+            pitfalls.append("weight classes by inverse frequency, or use the focal loss (lesson 06a)")
         if noisy_labels:
             pitfalls.append("noisy labels: label smoothing can help; generalised cross-entropy (GCE) resisted them better than "
-                            "plain cross-entropy in lesson 06")
+                            "plain cross-entropy in lesson 06a")
         return Recommendation("cross-entropy", pytorch,
             "The negative log-likelihood of a categorical distribution; its gradient is softmax(z) - y (lesson 02).",
             pitfalls, "02 Cross-entropy; 05a Image classification")  # fmt: skip

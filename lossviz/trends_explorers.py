@@ -1,4 +1,4 @@
-"""Explorers of lesson 06 (trends and challenges): a composite loss's trade-off, Barron's
+"""Explorers of lessons 06a (trends) and 06b (challenges): a composite loss's trade-off, Barron's
 adaptive robust loss, and the flow of gradients through a deep network."""
 
 from __future__ import annotations
