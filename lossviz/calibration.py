@@ -1,0 +1,137 @@
+"""Calibration of a classifier's probabilities: reliability bins and the expected calibration error.
+
+A classifier is *calibrated* when, among the samples to which it gives confidence c, a fraction
+c is classified right. Here, as in Guo et al. (2017), the **confidence** of sample i is its
+largest predicted probability and the prediction is that class:
+
+    conf_i = max_j p_ij,        ŷ_i = argmax_j p_ij        (the first such j on a tie)
+
+Confidences are sorted into M **equal-width bins** B_m = ((m − 1)/M, m/M], m = 1..M, closed on
+the right (a confidence of exactly 0 goes into the first bin). In each non-empty bin
+
+    acc(B_m)  = (1/|B_m|) Σ_{i ∈ B_m} 1[ŷ_i = y_i]
+    conf(B_m) = (1/|B_m|) Σ_{i ∈ B_m} conf_i
+
+and the **expected calibration error** weighs each bin's gap by its share of the N samples:
+
+    ECE = Σ_m (|B_m| / N) · |acc(B_m) − conf(B_m)|          in [0, 1]; empty bins add 0
+
+A reliability diagram draws acc(B_m) against conf(B_m): a calibrated model lies on the diagonal;
+points below it are over-confident, points above under-confident. ECE depends on M, and on a
+finite sample it is above 0 even for a perfectly calibrated model (each bin's accuracy is a
+sample mean), so state M and compare models on the same data.
+
+Library equivalents: for the reliability diagram, scikit-learn's
+``sklearn.calibration.calibration_curve(correct, conf, n_bins=M, strategy="uniform")``, given
+``correct = (ŷ == y)`` and ``conf`` as above, returns ``(acc, conf)`` of the non-empty bins, with
+the same bins closed on the right (its edges come from ``np.linspace`` and may sit one rounding
+step above k/M; its ``y_prob`` is usually the probability of class 1 of a binary model, a
+different reading of the same binning). PyTorch itself has no ECE; the
+torchmetrics package has ``multiclass_calibration_error(..., norm="l1")``.
+
+References: Naeini, Cooper & Hauskrecht (2015), *Obtaining Well Calibrated Probabilities Using
+Bayesian Binning*, AAAI; Guo, Pleiss, Sun & Weinberger (2017), *On Calibration of Modern Neural
+Networks*, ICML, section 2.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import checks
+
+
+@dataclass(frozen=True)
+class ReliabilityBins:
+    """Per-bin statistics of ``reliability_bins``, each an array of length M (``n_bins``).
+
+    ``edges`` (M + 1,): the bin edges 0, 1/M, ..., 1. ``counts``: samples per bin (|B_m|).
+    ``accuracy`` and ``confidence``: acc(B_m) and conf(B_m), NaN for an empty bin.
+    """
+
+    edges: np.ndarray
+    counts: np.ndarray
+    accuracy: np.ndarray
+    confidence: np.ndarray
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """|acc(B_m) − conf(B_m)| per bin (NaN for an empty bin)."""
+        return np.abs(self.accuracy - self.confidence)
+
+    @property
+    def ece(self) -> float:
+        """Σ_m (|B_m| / N) |acc(B_m) − conf(B_m)|."""
+        full = self.counts > 0
+        return float(np.sum(self.counts[full] / self.counts.sum() * self.gaps[full]))
+
+
+def _check_bins(n_bins, fn: str) -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
+        raise ValueError(f"{fn}: n_bins must be a whole number >= 1 (the number of equal-width "
+                         f"confidence bins, often 10 or 15), but got {n_bins!r}.")  # fmt: skip
+    return int(n_bins)
+
+
+def confidence_and_correct(probs, labels, fn: str = "confidence_and_correct"):
+    """``(conf, correct)`` for class probabilities ``probs`` (N, K) and class indices ``labels``
+    (N,): ``conf = probs.max(1)`` and ``correct = (probs.argmax(1) == labels)``, as float64 arrays.
+
+    In PyTorch: ``conf, pred = probs.max(1); correct = pred == labels``.
+    """
+    p = checks.as_float_array(probs, "probs", fn)
+    if p.ndim == 1:
+        raise ValueError(f"{fn}: probs must have shape (N, K), one row of class probabilities per "
+                         f"sample, but it has shape {checks._shape(p.shape)}. For a binary model that "
+                         "gives p = P(class 1), pass np.column_stack([1 - p, p]).")  # fmt: skip
+    checks.check_ndim(p, 2, "probs", fn, "(samples, classes)")
+    if p.shape[1] < 2:
+        raise ValueError(f"{fn}: probs needs at least 2 columns (classes), but has shape "
+                         f"{checks._shape(p.shape)}. For a binary model that gives p = P(class 1), "
+                         "pass np.column_stack([1 - p, p]).")  # fmt: skip
+    checks.check_probabilities(p, "probs", fn, hint="Apply softmax to the logits first "
+                               "(torch.softmax(logits, 1)).")  # fmt: skip
+    checks.check_rows_sum_to_one(p, "probs", fn)
+    y = checks.as_index_array(labels, "labels", fn)
+    if y.shape != (p.shape[0],):
+        raise ValueError(f"{fn}: labels must hold one class index per row of probs, shape "
+                         f"({p.shape[0]},), but has shape {checks._shape(y.shape)}. Pass class "
+                         "indices, not one-hot rows (labels.argmax(1) turns one into the other).")  # fmt: skip
+    checks.check_class_indices(y, p.shape[1], "labels", fn)
+    return p.max(axis=1), (p.argmax(axis=1) == y).astype(np.float64)
+
+
+def reliability_bins(probs, labels, n_bins: int = 10) -> ReliabilityBins:
+    """Bin the confidences into ``n_bins`` equal-width bins ((m − 1)/M, m/M] and return, per bin,
+    the count, the accuracy acc(B_m) and the mean confidence conf(B_m) (see the module docstring).
+
+    ``probs`` (N, K): predicted class probabilities (rows sum to 1); ``labels`` (N,): class indices.
+    scikit-learn: ``calibration_curve(correct, conf, n_bins=n_bins)`` gives the non-empty bins'
+    ``(accuracy, confidence)``.
+    """
+    fn = "reliability_bins"
+    m = _check_bins(n_bins, fn)
+    conf, correct = confidence_and_correct(probs, labels, fn)
+    edges = np.arange(m + 1) / m
+    # side="left": edges[k] < conf <= edges[k + 1] puts conf in bin k (0-based), closed on the right
+    index = np.searchsorted(edges[1:-1], conf, side="left")
+    counts = np.bincount(index, minlength=m)
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty bins: 0 / 0 -> NaN, on purpose
+        accuracy = np.bincount(index, weights=correct, minlength=m) / counts
+        confidence = np.bincount(index, weights=conf, minlength=m) / counts
+    return ReliabilityBins(edges, counts, accuracy, confidence)
+
+
+def expected_calibration_error(probs, labels, n_bins: int = 10) -> float:
+    """ECE = Σ_m (|B_m| / N) |acc(B_m) − conf(B_m)| over ``n_bins`` equal-width confidence bins,
+    the confidence being the largest predicted probability (see the module docstring).
+
+    ``probs`` (N, K): predicted class probabilities; ``labels`` (N,): class indices. 0 means
+    calibrated to within the bins; the larger, the further accuracy is from confidence.
+    torchmetrics: ``multiclass_calibration_error(probs, labels, num_classes=K, n_bins=M,
+    norm="l1")``.
+    """
+    return reliability_bins(probs, labels, n_bins).ece
