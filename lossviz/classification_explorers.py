@@ -339,7 +339,7 @@ class SVMExplorer(Explorer):
         fig, (ax_d, ax_p) = plots.new_figure(2, 9.6, 5.0)
         plots.scatter_classes(ax_d, self.X, self.y, classes=(-1, 1), names=("y = −1", "y = +1"))
         self.sv = ax_d.scatter([], [], s=110, facecolors="none", edgecolors="k", linewidths=1.3, label="support vectors")
-        self.boundary, self.band = _boundary_view(ax_d, self.box, "f(x) = 0", "f(x) = ±1 (margin)", "k")
+        self.boundary, self.band = _boundary_view(ax_d, self.box, "f(x) = 0", "f(x) = ±1 (band edges)", "k")
         width, = ax_p.semilogx(self.lams, self.width, "o-", color=plots.LOSS_COLOURS["hinge"], label="margin width 2/|w|")
         ax_n = ax_p.twinx()
         count, = ax_n.semilogx(self.lams, self.n_support, "s--", color=plots.PALETTE["green"],

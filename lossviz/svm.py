@@ -5,8 +5,9 @@ The objective of lesson 03, for labels ``y`` in {-1, +1} and a regularisation st
     J(w, b) = 1/n * sum_i max(0, 1 - y_i (w . x_i + b))  +  lam / 2 * |w|^2
 
 The lines ``w . x + b = +1`` and ``-1`` are ``2 / |w|`` apart (the distance of x to the line
-``w . x + b = 0`` is ``|w . x + b| / |w|``), so the penalty on ``|w|`` is a reward for a wide margin.
-``sklearn_C`` converts ``lam`` to scikit-learn's ``C``.
+``w . x + b = 0`` is ``|w . x + b| / |w|``), so the penalty on ``|w|`` is a reward for a wide band.
+``sklearn_C`` converts ``lam`` to scikit-learn's ``C``; ``dual_lower_bound`` turns the dual
+variables of scikit-learn's ``SVC`` into a lower bound on the optimum of J.
 
 Several strengths are trained at once (one row of ``W`` per ``lam``): their objectives share no
 parameters, so one backward pass gives every row its own gradient. torch is imported when a
@@ -24,7 +25,9 @@ def fit_linear_svms(X, y, lams, steps: int = 2000, lr: float = 0.5, seed: int = 
     """Train one linear SVM per value in ``lams``; returns ``(W, b, history)``.
 
     ``W`` has shape (K, 2) for K strengths, ``b`` shape (K,), ``history`` (steps, K) the
-    objective J at each step. Full-batch subgradient descent with the step ``lr / sqrt(1 + t/50)``,
+    objective J before each step: ``history[t]`` is J at the weights after t steps, so
+    ``history[-1]`` is one step behind the returned ``(W, b)`` (use ``objective`` for J there).
+    Full-batch subgradient descent with the step ``lr / sqrt(1 + t/50)``,
     which shrinks slowly enough to reach the kinks of the hinge and settle there.
     """
     import torch
@@ -80,7 +83,8 @@ def support_vectors(X, y, w, b, tol: float = 1e-2) -> np.ndarray:
 
 def objective(X, y, w, b, lam) -> float:
     """The lesson's objective ``J(w, b) = 1/n sum_i max(0, 1 - y_i (w . x_i + b)) + lam/2 |w|^2``
-    at one point ``(w, b)``, in NumPy (what ``fit_linear_svms`` records in ``history``).
+    at one point ``(w, b)``, in NumPy (what ``fit_linear_svms`` records in ``history``, before
+    each step).
 
     PyTorch: ``torch.clamp(1 - y * (X @ w + b), min=0).mean() + lam / 2 * (w ** 2).sum()``.
     """
@@ -117,6 +121,8 @@ def sklearn_C(lam, n: int) -> float:
     ``b^2 / (2 s^2)`` with ``s = intercept_scaling``: it appends a constant feature ``s`` to every
     sample, so the intercept ``b = s * w_extra`` is penalised like a weight. In J's units that is
     ``lam / 2 * (b / s)^2``: negligible for a large ``s`` (100), not for the default ``s = 1``.
+    A large ``s`` slows liblinear's dual coordinate descent: on lesson 03's data, ``s = 100``
+    needs over 10^5 iterations, so raise ``max_iter`` (10**6) above its default of 1000.
     LinearSVC's default loss, ``"squared_hinge"``, is another model altogether.
     """
     fn = "sklearn_C"
@@ -128,6 +134,56 @@ def sklearn_C(lam, n: int) -> float:
         raise ValueError(f"{fn}: n must be the number of training samples, a positive integer, "
                          f"but got {n!r}. Pass len(y).")  # fmt: skip
     return 1.0 / (int(n) * lam)
+
+
+def dual_lower_bound(X, y, alpha_y, lam, atol: float = 1e-9) -> float:
+    """A lower bound on the optimum ``J*`` of ``objective``, from dual variables ``alpha``.
+
+    For any ``alpha`` with ``0 <= alpha_i <= C = 1 / (n lam)`` and ``sum_i alpha_i y_i = 0`` (the
+    constraints of the dual of ``J / lam``, the problem ``SVC(kernel="linear", C=C)`` solves):
+
+        J(w, b) >= lam * (sum_i alpha_i - 1/2 |v|^2),   v = sum_i alpha_i y_i x_i,   for every (w, b).
+
+    Why: each hinge ``h_i >= 0`` and ``h_i >= 1 - y_i (w . x_i + b)``, so ``C sum_i h_i >=
+    sum_i alpha_i h_i >= sum_i alpha_i - w . v - b sum_i alpha_i y_i``, whose ``b`` term is 0;
+    and ``1/2 |w|^2 - w . v >= -1/2 |v|^2``. Multiply ``J / lam = 1/2 |w|^2 + C sum_i h_i`` by
+    ``lam``. At the dual optimum the bound equals ``J*`` (strong duality), so ``J(w, b) - bound``
+    is an upper bound on ``J(w, b) - J*`` that needs no exact solver.
+
+    ``alpha_y`` holds ``alpha_i y_i`` for every sample, shape (n,); scikit-learn stores it for
+    the support vectors only: ``alpha_y = np.zeros(n); alpha_y[model.support_] =
+    model.dual_coef_[0]`` for ``model = SVC(kernel="linear", C=sklearn_C(lam, n)).fit(X, y)``.
+    ``atol`` tolerates rounding: ``alpha_i`` may leave ``[0, C]`` by ``atol * C``, and
+    ``sum_i alpha_i y_i`` differ from 0 by ``atol * C * n``.
+    """
+    fn = "dual_lower_bound"
+    X = checks.as_float_array(X, "X", fn)
+    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
+    y = checks.as_float_array(y, "y", fn)
+    n = X.shape[0]
+    if y.shape != (n,):
+        raise ValueError(f"{fn}: y must have shape ({n},), one label per row of X, but has {y.shape}.")
+    checks.check_plus_minus_one(y, "y", fn)
+    alpha_y = checks.as_float_array(alpha_y, "alpha_y", fn)
+    if alpha_y.shape != (n,):
+        raise ValueError(f"{fn}: alpha_y must have shape ({n},), alpha_i * y_i for every sample, but has "
+                         f"{alpha_y.shape}. From SVC: alpha_y = np.zeros(n); "
+                         "alpha_y[model.support_] = model.dual_coef_[0].")  # fmt: skip
+    lam = _strength(lam, fn)
+    if lam == 0:
+        raise ValueError(f"{fn}: lam must be > 0, but got 0: the bound C = 1/(n lam) on alpha is then "
+                         "infinite and the dual gives only J >= 0. Pass the lam the SVC was fitted for.")  # fmt: skip
+    C = sklearn_C(lam, n)
+    alpha = alpha_y * y
+    if alpha.min() < -atol * C or alpha.max() > C * (1 + atol):
+        raise ValueError(f"{fn}: every alpha_i = alpha_y[i] * y[i] must lie in [0, C] with C = 1/(n lam) = "
+                         f"{C:g}, but they range over [{alpha.min():g}, {alpha.max():g}]. Fit SVC with "
+                         "C=sklearn_C(lam, n), and pass alpha_i * y_i (SVC's dual_coef_), not alpha_i.")  # fmt: skip
+    if abs(alpha_y.sum()) > atol * C * n:
+        raise ValueError(f"{fn}: sum_i alpha_i y_i must be 0 (the intercept is not penalised), but it is "
+                         f"{alpha_y.sum():g}. Pass the dual coefficients of a fitted SVC, which satisfy it.")  # fmt: skip
+    v = alpha_y @ X
+    return float(lam * (alpha.sum() - 0.5 * v @ v))
 
 
 def _strength(lam, fn) -> float:

@@ -108,15 +108,18 @@ def test_C_makes_sklearn_solve_the_lessons_objective(problem):
         exact = SVC(kernel="linear", C=C, tol=1e-10).fit(X, y)  # intercept not penalised, as in J
         w_lib, b_lib = liblinear_hinge(X, y, C, intercept_scaling=100)  # intercept penalty / 10^4
         J_best = svm.objective(X, y, exact.coef_[0], exact.intercept_[0], lam)
-        # w is unique (J is lam-strongly convex in w); b need not be: on these data, at lam = 0.01,
+        # w is unique: J - lam/2 |w|^2 is convex in (w, b) and 0 is a subgradient of J at an optimum,
+        # so J(w, b) - J* >= lam/2 |w - w*|^2 for every b. b need not be: on these data, at lam = 0.01,
         # J is flat in b over an interval and the two solvers return different points of it.
         assert np.allclose(w_lib, exact.coef_[0], atol=1e-4)
         assert np.isclose(svm.objective(X, y, w_lib, b_lib, lam), J_best, rtol=1e-7)
-        # the subgradient descent of lesson 03 stops short of the optimum by dJ; strong convexity,
-        # J - J* >= lam/2 |w - w*|^2, then bounds how far its w can be
-        dJ = svm.objective(X, y, W[k], B[k], lam) - J_best
+        # the subgradient descent of lesson 03 stops short of the optimum by J - J* <= J - LB, with LB
+        # the dual's lower bound on J* (no solver's J is taken for J*); that bounds how far its w can be
+        LB = svm.dual_lower_bound(X, y, svc_alpha_y(exact, len(y)), lam)
+        dJ = svm.objective(X, y, W[k], B[k], lam) - LB
         assert 0 <= dJ < 1e-3 * J_best
-        assert np.linalg.norm(W[k] - exact.coef_[0]) <= np.sqrt(2 * dJ / lam)
+        gap_exact = max(J_best - LB, 0.0)  # 0 to rounding at lam = 0.01 (-3e-17)
+        assert np.linalg.norm(W[k] - exact.coef_[0]) <= np.sqrt(2 * dJ / lam) + np.sqrt(2 * gap_exact / lam)
 
 
 def test_liblinear_penalises_the_intercept_as_a_feature_of_value_intercept_scaling(problem):
@@ -141,6 +144,58 @@ def test_liblinear_penalises_the_intercept_as_a_feature_of_value_intercept_scali
     assert abs(b1) < abs(b)
 
 
+def svc_alpha_y(model, n):
+    alpha_y = np.zeros(n)
+    alpha_y[model.support_] = model.dual_coef_[0]
+    return alpha_y
+
+
+def test_dual_lower_bound_by_hand():
+    # x = (1, 0) with y = +1 and x = (-1, 0) with y = -1: by symmetry b* = 0, and
+    # J = max(0, 1 - w1) + lam/2 w1^2 (plus lam/2 w2^2, 0 at the optimum). alpha_1 = alpha_2 = a
+    # (sum alpha_i y_i = 0), v = (2a, 0), so the bound is lam (2a - 2a^2) for a in [0, C], C = 1/(2 lam).
+    X, y = [[1.0, 0.0], [-1.0, 0.0]], [1.0, -1.0]
+    # lam = 2: w1* = 1/lam = 1/2, J* = 1/2 + 1/4 = 3/4; the dual's best a = C = 1/4 gives 2 (1/2 - 1/8) = 3/4
+    assert np.isclose(svm.dual_lower_bound(X, y, [0.25, -0.25], 2.0), 0.75)
+    assert np.isclose(svm.objective(X, y, [0.5, 0.0], 0.0, 2.0), 0.75)
+    # lam = 1/2: w1* = 1 (the kink), J* = 1/4; a = 1/2 <= C = 1 gives (1/2)(1 - 1/2) = 1/4
+    assert np.isclose(svm.dual_lower_bound(X, y, [0.5, -0.5], 0.5), 0.25)
+    assert np.isclose(svm.objective(X, y, [1.0, 0.0], 0.0, 0.5), 0.25)
+    # a feasible but poor a is a lower bound still: a = 0 gives 0
+    assert svm.dual_lower_bound(X, y, [0.0, 0.0], 0.5) == 0.0
+
+
+def test_dual_lower_bound_is_below_J_everywhere_and_reaches_it_at_the_optimum(problem):
+    X, y = problem
+    rng = np.random.default_rng(1)
+    for lam in (1e-3, 1e-2, 1e-1, 1.0):
+        exact = SVC(kernel="linear", C=svm.sklearn_C(lam, len(y)), tol=1e-10).fit(X, y)
+        LB = svm.dual_lower_bound(X, y, svc_alpha_y(exact, len(y)), lam)
+        J_svc = svm.objective(X, y, exact.coef_[0], exact.intercept_[0], lam)
+        # strong duality, to rounding and to SVC's tolerance (its J is 1e-7 above the bound at lam = 1e-3)
+        assert LB <= J_svc + 1e-15 and np.isclose(LB, J_svc, rtol=1e-6)
+        for _ in range(50):  # and below J at any other point, b included
+            w, b = rng.normal(size=2) * 2, rng.normal()
+            assert LB <= svm.objective(X, y, w, b, lam)
+        # the wrong C (here lam taken for C) gives alpha outside [0, 1/(n lam)], which is refused
+        if lam < 0.1:
+            with pytest.raises(ValueError, match="must lie in \\[0, C\\]"):
+                wrong = SVC(kernel="linear", C=1 / lam, tol=1e-10).fit(X, y)
+                svm.dual_lower_bound(X, y, svc_alpha_y(wrong, len(y)), lam)
+
+
+def test_liblinear_needs_many_iterations_for_a_large_intercept_scaling():
+    # sklearn_C's docstring: on lesson 03's data, s = 100 needs over 10^5 iterations, s = 1 under 1000
+    from sklearn.svm import LinearSVC
+
+    X, labels = data.two_blobs(n=100, distance=3.0, seed=0)
+    y = 2.0 * labels - 1
+    C = svm.sklearn_C(0.01, len(y))
+    iters = {s: LinearSVC(C=C, loss="hinge", dual=True, intercept_scaling=s, max_iter=10**6, random_state=0)
+             .fit(X, y).n_iter_ for s in (1, 100)}  # fmt: skip
+    assert iters[1] < 1000 < 10**5 < iters[100] < 10**6
+
+
 def test_bad_input_to_objective_and_sklearn_C(problem):
     X, y = problem
     with pytest.raises(ValueError, match="lam must be > 0.*infinite"):
@@ -159,3 +214,27 @@ def test_bad_input_to_objective_and_sklearn_C(problem):
         svm.objective(X, y, [1.0, 1.0], [0.0, 0.0], 0.1)
     with pytest.raises(ValueError, match="2 \\* y - 1"):
         svm.objective(X, (y + 1) / 2, [1.0, 1.0], 0.0, 0.1)
+
+
+def test_bad_input_to_dual_lower_bound(problem):
+    X, y = problem
+    n, lam = len(y), 0.1
+    C = svm.sklearn_C(lam, n)
+    with pytest.raises(ValueError, match="alpha_y must have shape \\(80,\\).*dual_coef_"):
+        svm.dual_lower_bound(X, y, np.zeros(5), lam)
+    with pytest.raises(ValueError, match="lam must be > 0"):
+        svm.dual_lower_bound(X, y, np.zeros(n), 0.0)
+    two = [np.flatnonzero(y > 0)[0], np.flatnonzero(y < 0)[0]]
+    unsigned = np.zeros(n)
+    unsigned[two] = C / 2  # alpha_i = C/2 for one sample of each class, passed without the sign y_i
+    with pytest.raises(ValueError, match="\\[0, C\\].*not alpha_i"):
+        svm.dual_lower_bound(X, y, unsigned, lam)
+    assert svm.dual_lower_bound(X, y, unsigned * y, lam) <= svm.objective(X, y, [0.0, 0.0], 0.0, lam)  # signed: fine
+    with pytest.raises(ValueError, match="\\[0, C\\]"):  # alpha above C
+        svm.dual_lower_bound(X, y, 2 * C * y, lam)
+    pair = np.zeros(n)
+    pair[np.flatnonzero(y > 0)[0]] = C / 2  # one alpha of class +1, none of class -1: sum alpha_i y_i != 0
+    with pytest.raises(ValueError, match="sum_i alpha_i y_i must be 0"):
+        svm.dual_lower_bound(X, y, pair, lam)
+    with pytest.raises(ValueError, match="2 \\* y - 1"):
+        svm.dual_lower_bound(X, (y + 1) / 2, np.zeros(n), lam)
