@@ -1,5 +1,7 @@
 """Connectionist temporal classification (CTC) in NumPy: the forward algorithm behind
-``nn.CTCLoss``, the alignment lattice it sums over, and greedy decoding (lesson 05).
+``nn.CTCLoss``, the alignment lattice it sums over, and decoding: greedy (best path), prefix beam
+search, the label runs of a path (is it peaky?) and the edit distance that scores a decoding
+(lesson 05c).
 
 A model emits, at each of T frames, log-probabilities over C symbols, symbol 0 being the
 *blank*. An alignment is a path of T symbols that collapses to the target (merge repeats, then
@@ -223,8 +225,11 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[t
 
     References: Graves, Fernandez, Gomez and Schmidhuber, "Connectionist temporal classification",
     ICML 2006, section 3.2 (best-path and prefix-search decoding); Hannun, Maas, Jurafsky and Ng,
-    "First-pass large vocabulary continuous speech recognition using bi-directional recurrent
-    DNNs", arXiv:1408.2873, 2014, Algorithm 1 (this beam, with ``p_b`` and ``p_nb``).
+    DNNs", arXiv:1408.2873, 2014, Algorithm 1 (the beam with ``p_b`` and ``p_nb``). This is that
+    algorithm without its language-model weight alpha, its word-insertion bonus beta, and its step
+    that, when a prefix ``l+`` pruned at frame t-1 is grown again from ``l``, carries on the paths
+    ``l+`` had at frame t-1; leaving that step out drops those paths, so the scores stay lower
+    bounds.
     """
     fn = "ctc.prefix_beam_search"
     lp = _log_probs_2d(log_probs, blank, fn)
