@@ -11,12 +11,14 @@ It runs on CUDA when there is a GPU and on the CPU otherwise. ``live=True`` show
 bar and a loss curve that update during training; ``live=False`` is silent (tests, scripts).
 ``metric=accuracy`` records one more number per epoch beside the loss, on both splits, and
 draws it in a second panel: the loss is what the optimizer sees, the metric what people read.
-torch is imported when this module is, which is only when a lesson asks for it.
+``lr_range_test`` is the learning-rate range test of the same lesson (Smith 2017; fastai's
+``lr_find``). torch is imported when this module is, which is only when a lesson asks for it.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -300,6 +302,96 @@ def trajectory(x, y, optimizer: str = "SGD", lr: float = 0.01, steps: int = 100,
             break
         path.append(params.detach().clone())
     return torch.stack(path).numpy()
+
+
+@dataclass
+class RangeTest:
+    """What :func:`lr_range_test` saw: per mini-batch step, the learning rate it used, the loss of
+    that batch, and the smoothed loss. ``stopped_early`` is true when the smoothed loss passed
+    ``diverge`` times its lowest value (or was not finite) before the last rate was reached."""
+
+    lrs: list[float] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    smoothed: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+
+    @property
+    def best_lr(self) -> float:
+        """The learning rate at which the smoothed loss was lowest."""
+        return self.lrs[min(range(len(self.smoothed)), key=self.smoothed.__getitem__)]
+
+    @property
+    def suggested_lr(self) -> float:
+        """One tenth of ``best_lr``: fastai's ``minimum`` suggestion."""
+        return self.best_lr / 10
+
+
+def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end_lr: float = 10.0,
+                  steps: int = 300, beta: float = 0.9, diverge: float = 4.0, device=None) -> RangeTest:  # fmt: skip
+    r"""The learning-rate range test ("LR finder"): train for ``steps`` mini-batches while the
+    learning rate grows exponentially from ``start_lr`` to ``end_lr``, and record the loss.
+
+    Step :math:`i = 0, \dots, n-1` uses :math:`\eta_i = \eta_{start}(\eta_{end}/\eta_{start})^{i/(n-1)}`
+    (the same factor every step, so the rates are evenly spaced on a log axis). Each batch's loss
+    :math:`\ell_i` is noisy; it is smoothed by a moving average with Adam's bias correction,
+    :math:`a_i = \beta a_{i-1} + (1-\beta)\ell_i`, :math:`s_i = a_i / (1-\beta^{i+1})`. The test
+    stops early once :math:`s_i` exceeds ``diverge`` times its lowest value so far (fastai's rule,
+    with 4), or is not finite. ``loader`` is cycled as often as needed.
+
+    Smith (2017), "Cyclical learning rates for training neural networks" (WACV), section 3.3,
+    introduced the range test (a linear increase over several epochs, read on accuracy); the
+    exponential, per-batch version with a smoothed loss is fastai's ``Learner.lr_find``. Read the
+    plot of ``smoothed`` against ``lrs`` (log axis): below the useful range the loss hardly moves;
+    it falls fastest in the useful range and turns up where the rate becomes too large.
+    ``RangeTest.suggested_lr`` is one tenth of the rate at the lowest smoothed loss.
+
+    The model's weights and the optimizer's state (its learning rate included) are put back
+    afterwards, so the same model can then be trained from where it started.
+    """
+    for name, value in (("start_lr", start_lr), ("end_lr", end_lr), ("diverge", diverge)):
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"lr_range_test: {name} must be a positive number, got {value!r}.")
+    if not end_lr > start_lr:
+        raise ValueError(f"lr_range_test: end_lr ({end_lr!r}) must be larger than start_lr ({start_lr!r}); "
+                         "the test increases the rate, typically from 1e-5 or 1e-7 up to 10.")  # fmt: skip
+    if not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"lr_range_test: steps must be a whole number >= 2, got {steps!r}; "
+                         "a few hundred is usual.")  # fmt: skip
+    if not isinstance(beta, (int, float)) or not 0 <= beta < 1:
+        raise ValueError(f"lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.")
+    device = device or next(model.parameters()).device
+    saved_model, saved_opt = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
+    result, average, batches = RangeTest(), 0.0, iter(loader)
+    model.train()
+    for i in range(steps):
+        lr = start_lr * (end_lr / start_lr) ** (i / (steps - 1))
+        try:
+            xb, yb = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            try:
+                xb, yb = next(batches)
+            except StopIteration:
+                raise ValueError("lr_range_test: the loader yielded no batches; is its data set empty?") from None
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        xb, yb = xb.to(device), yb.to(device)
+        loss = loss_fn(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        value = loss.item()
+        average = beta * average + (1 - beta) * value
+        smooth = average / (1 - beta ** (i + 1))
+        result.lrs.append(lr)
+        result.losses.append(value)
+        result.smoothed.append(smooth)
+        if i < steps - 1 and (smooth != smooth or smooth > diverge * min(result.smoothed)):
+            result.stopped_early = True
+            break
+    model.load_state_dict(saved_model)
+    optimizer.load_state_dict(saved_opt)
+    return result
 
 
 def save_checkpoint(path, model, optimizer=None, **extra) -> None:

@@ -1,5 +1,7 @@
 """The training helper: it learns a known answer, keeps an honest history, stops early, saves."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -224,3 +226,86 @@ def test_live_curve_fits_a_notebook_column_and_counts_epochs_in_whole_numbers():
             ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
             assert ticks and all(float(t).is_integer() for t in ticks), ticks
     assert "train 0.300, validation 0.700" in curve.text.value
+
+
+# The learning-rate range test.
+
+
+def test_range_test_uses_exponentially_growing_rates_and_records_each_batch_loss():
+    # Replay by hand: plain SGD on a linear model, the same batches, the rates the test reports.
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    X = torch.randn(64, 3, generator=torch.Generator().manual_seed(1))
+    y = X.sum(1, keepdim=True)
+    loader = DataLoader(TensorDataset(X, y), batch_size=16)  # 4 batches, no shuffling: cycled twice
+    w, b = model.weight.detach().clone(), model.bias.detach().clone()
+    r = training.lr_range_test(model, nn.MSELoss(), loader, torch.optim.SGD(model.parameters(), lr=0.5),
+                               start_lr=1e-3, end_lr=1e-1, steps=9, beta=0.0, diverge=1e9)  # fmt: skip
+    np.testing.assert_allclose(r.lrs, 1e-3 * 100 ** (np.arange(9) / 8), rtol=1e-12)
+    for i, lr in enumerate(r.lrs):
+        xb, yb = X[16 * (i % 4): 16 * (i % 4 + 1)], y[16 * (i % 4): 16 * (i % 4 + 1)]
+        wt, bt = w.clone().requires_grad_(), b.clone().requires_grad_()
+        loss = nn.MSELoss()(xb @ wt.T + bt, yb)
+        loss.backward()
+        assert r.losses[i] == pytest.approx(loss.item(), rel=1e-5)
+        w, b = w - lr * wt.grad, b - lr * bt.grad
+    assert r.smoothed == r.losses and not r.stopped_early  # beta = 0: no smoothing
+
+
+def test_range_test_smooths_with_a_bias_corrected_moving_average():
+    train, _ = loaders()
+    model = nn.Linear(3, 1)
+    r = training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1), steps=20)
+    a, want = 0.0, []
+    for i, loss in enumerate(r.losses):
+        a = 0.9 * a + 0.1 * loss
+        want.append(a / (1 - 0.9 ** (i + 1)))
+    np.testing.assert_allclose(r.smoothed, want, rtol=1e-12)
+    assert r.smoothed[0] == pytest.approx(r.losses[0])  # the correction removes the pull towards 0
+    i = int(np.argmin(r.smoothed))
+    assert r.best_lr == r.lrs[i] and r.suggested_lr == pytest.approx(r.lrs[i] / 10)
+
+
+def test_range_test_puts_the_model_and_optimizer_back():
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train, _ = loaders()
+    training.run_epoch(model, nn.MSELoss(), train, opt)  # some Adam state to keep
+    weights, state = copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict())
+    training.lr_range_test(model, nn.MSELoss(), train, opt, steps=30)
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())
+    after = opt.state_dict()
+    assert after["param_groups"][0]["lr"] == 1e-3
+    assert all(torch.equal(state["state"][0][k], v) for k, v in after["state"][0].items() if torch.is_tensor(v))
+
+
+def test_range_test_stops_when_the_loss_blows_up_and_its_suggestion_trains():
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    train, val = loaders()
+    r = training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1),
+                               start_lr=1e-4, end_lr=100.0, steps=200)  # fmt: skip
+    assert r.stopped_early and len(r.lrs) < 200
+    assert not r.smoothed[-1] <= 4 * min(r.smoothed)  # above 4x the lowest, or not finite
+    assert r.lrs[-1] > r.best_lr > r.suggested_lr
+    h = training.fit(model, nn.MSELoss(), train, val, torch.optim.SGD(model.parameters(), lr=r.suggested_lr),
+                     epochs=30, live=False)  # fmt: skip
+    assert h.best_val_loss < 0.01 < training.run_epoch(nn.Linear(3, 1), nn.MSELoss(), val)
+
+
+def test_range_test_refuses_bad_arguments():
+    train, _ = loaders(n=40)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"end_lr \(0.001\) must be larger than start_lr \(0.01\)"):
+        training.lr_range_test(model, nn.MSELoss(), train, opt, start_lr=1e-2, end_lr=1e-3)
+    with pytest.raises(ValueError, match="start_lr must be a positive number"):
+        training.lr_range_test(model, nn.MSELoss(), train, opt, start_lr=0.0)
+    with pytest.raises(ValueError, match="steps must be a whole number >= 2"):
+        training.lr_range_test(model, nn.MSELoss(), train, opt, steps=1)
+    with pytest.raises(ValueError, match=r"beta must be a number in \[0, 1\)"):
+        training.lr_range_test(model, nn.MSELoss(), train, opt, beta=1.0)
+    empty = DataLoader(TensorDataset(torch.zeros(0, 3), torch.zeros(0, 1)), batch_size=4)
+    with pytest.raises(ValueError, match="yielded no batches"):
+        training.lr_range_test(model, nn.MSELoss(), empty, opt)
