@@ -208,9 +208,12 @@ def keras_on_torch():
     Keras 3 runs on PyTorch, JAX or TensorFlow, and picks its backend once, at its first import:
     from the environment variable ``KERAS_BACKEND``, else ``~/.keras/keras.json``, else TensorFlow.
     This sets ``KERAS_BACKEND=torch`` and then imports keras, so no TensorFlow is needed
-    (``pip install keras`` brings none; ``pip install "lossviz[lab]"`` includes it). Where keras
-    is installed beside TensorFlow (as on Colab), it still runs on PyTorch, as long as nothing in
-    this Python imported keras before.
+    (``pip install keras`` brings none; ``pip install "lossviz[lab]"`` includes it). It overrides
+    a ``KERAS_BACKEND`` the user set (for this Python and its child processes only; the shell's
+    setting and ``keras.json`` are left alone). Where keras is installed beside TensorFlow (as on
+    Colab), it still runs on PyTorch, as long as nothing in this Python imported keras before.
+    At that first import Keras writes ``keras.json`` into ``KERAS_HOME`` (default ``~/.keras``)
+    if none is there; set ``KERAS_HOME`` first to keep it elsewhere (the tests do).
 
     Returns ``None`` (the lesson's Keras lines are then skipped) where keras is not installed,
     where the installed keras is Keras 2 (TensorFlow only), or where keras was already imported in

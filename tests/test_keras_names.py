@@ -6,18 +6,26 @@ data. Where the two libraries' conventions differ, the test writes the conversio
 
 - Keras calls ``loss(y_true, y_pred)``; PyTorch calls ``loss(input, target)``.
 - Keras's cross-entropies take probabilities unless ``from_logits=True``.
-- ``keras.losses.Huber`` and ``nn.HuberLoss`` share the formula and the default ``delta = 1``.
-- ``keras.losses.Hinge`` turns labels {0, 1} into {−1, +1}; ``clamp(1 - y * f, min=0)`` does not.
+- ``keras.losses.Huber`` and ``nn.HuberLoss`` share the formula and the default ``delta = 1``;
+  ``nn.SmoothL1Loss(beta=b)`` is ``nn.HuberLoss(delta=b)`` divided by ``b``.
+- ``keras.losses.Hinge`` turns labels {0, 1} into {−1, +1}, but only when every label of the batch
+  is 0 or 1; ``clamp(1 - y * f, min=0)`` never does.
 - ``keras.losses.KLDivergence(p, q)`` takes two distributions; ``nn.KLDivLoss`` takes ``log q``
   first, and only ``reduction="batchmean"`` gives the KL divergence per sample (its default
   ``"mean"`` also divides by the number of classes).
-- ``keras.losses.CTC`` takes batch-first logits and averages the per-sequence losses;
-  ``nn.CTCLoss`` takes time-first log-probabilities, and its default ``"mean"`` first divides each
-  sequence's loss by its target length.
+- ``keras.losses.CTC`` takes batch-first logits (it applies ``log_softmax`` itself), reserves
+  label 0 as the blank and the padding, takes a sequence's non-zero labels as its target, gives
+  every sequence all T frames, and averages the per-sequence losses; ``nn.CTCLoss`` takes
+  time-first log-probabilities and explicit ``input_lengths`` and ``target_lengths``, and its
+  default ``"mean"`` first divides each sequence's loss by its target length.
+- Keras puts the classes on the last axis, PyTorch on axis 1: (N, T, C) outputs need
+  ``permute(0, 2, 1)`` in PyTorch; where T == C, forgetting it runs and gives a wrong number.
+
+The tests import Keras with ``KERAS_HOME`` in a temporary folder: Keras writes its ``keras.json``
+there at its first import, not in ``~/.keras``.
 """
 
 import json
-import re
 import sys
 import types
 from pathlib import Path
@@ -36,8 +44,10 @@ RTOL = 1e-5  # Keras computes in float32 (its floatx); the data are float32 for 
 
 
 @pytest.fixture(scope="module")
-def keras():
-    module = gallery.keras_on_torch()
+def keras(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:  # Keras reads KERAS_HOME once, at its first import
+        mp.setenv("KERAS_HOME", str(tmp_path_factory.mktemp("keras_home")))
+        module = gallery.keras_on_torch()
     if module is None:
         pytest.fail('keras 3 is not usable here (see the note printed above): `pip install -e ".[lab]"`')
     return module
@@ -52,20 +62,56 @@ def close(keras_value, torch_value, rtol=RTOL):
     return np.isclose(float(keras_value), float(torch_value), rtol=rtol, atol=0)
 
 
-def table_keras_names() -> set[str]:
-    """The Keras names in the lesson's table (section 6)."""
+def table_rows() -> dict[str, tuple[str, str, str]]:
+    """The lesson's table (section 6), row by row: loss -> (PyTorch, Keras 3, lossviz), as written."""
     cells = json.loads(LESSON.read_text())["cells"]
     table = next("".join(c["source"]) for c in cells if "".join(c["source"]).startswith("## 6 · Tools"))
-    rows = [line for line in table.splitlines() if line.startswith("| ") and "keras" in line]
-    return {re.search(r"`keras\.losses\.(\w+)", row.split("|")[3]).group(1) for row in rows}
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    assert lines[0] == "| loss | PyTorch | Keras 3 | lossviz |", lines[0]
+    rows = {}
+    for line in lines[2:]:
+        loss, pytorch, keras_, mine = (cell.strip() for cell in line.strip().strip("|").split("|"))
+        rows[loss] = (pytorch, keras_, mine)
+    return rows
 
 
-CHECKED = {"MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy", "SparseCategoricalCrossentropy",
-           "CategoricalCrossentropy", "Hinge", "KLDivergence", "CTC"}  # fmt: skip
+# Each row of the lesson's table, cell for cell as written, and the test here that runs exactly that:
+# a table edited (a reduction, a from_logits, a name) without the test that checks it fails below.
+TABLE = {
+    "mean squared error": ("`nn.MSELoss`", "`keras.losses.MeanSquaredError`", "`losses.mse`", "test_mse_and_mae"),
+    "mean absolute error": ("`nn.L1Loss`", "`keras.losses.MeanAbsoluteError`", "`losses.mae`", "test_mse_and_mae"),
+    "Huber": ("`nn.HuberLoss`", "`keras.losses.Huber`", "`losses.huber`",
+              "test_huber_has_the_same_formula_and_default_delta"),
+    "binary cross-entropy on logits": (
+        "`nn.BCEWithLogitsLoss`", "`keras.losses.BinaryCrossentropy(from_logits=True)`",
+        "`losses.binary_cross_entropy_with_logits`", "test_binary_cross_entropy_on_logits"),
+    "cross-entropy, class indices": (
+        "`nn.CrossEntropyLoss`", "`keras.losses.SparseCategoricalCrossentropy(from_logits=True)`",
+        "`losses.cross_entropy`", "test_cross_entropy_with_class_indices_and_one_hot"),
+    "cross-entropy, one-hot": (
+        "`nn.CrossEntropyLoss` (probability targets)", "`keras.losses.CategoricalCrossentropy(from_logits=True)`",
+        "`losses.cross_entropy`", "test_cross_entropy_with_class_indices_and_one_hot"),
+    "hinge (labels ±1)": ("`torch.clamp(1 - y * f, min=0).mean()`", "`keras.losses.Hinge`", "`losses.hinge`",
+                          "test_hinge_with_labels_plus_minus_one_and_zero_one"),
+    "KL divergence": ('`nn.KLDivLoss(reduction="batchmean")` (input: log-probabilities)',
+                      "`keras.losses.KLDivergence` (probabilities)", "(lesson 02)",
+                      "test_kl_divergence_argument_order_and_reduction"),
+    "CTC": ("`nn.CTCLoss`", "`keras.losses.CTC`", "`ctc.loss`", "test_ctc_layout_and_reduction"),
+}  # fmt: skip
 
 
-def test_every_keras_name_of_the_table_is_checked_here():
-    assert table_keras_names() == CHECKED
+def test_every_row_of_the_table_is_the_one_checked_here():
+    assert table_rows() == {loss: cells[:3] for loss, cells in TABLE.items()}
+    assert all(callable(globals().get(cells[3])) for cells in TABLE.values())
+
+
+def test_table_rows_are_read_cell_by_cell(monkeypatch, tmp_path):
+    # an edit to one cell (batchmean -> mean) changes what table_rows reads, so the test above fails
+    edited = tmp_path / "lesson.ipynb"
+    edited.write_text(LESSON.read_text().replace('reduction=\\"batchmean\\"', 'reduction=\\"mean\\"'))
+    monkeypatch.setattr(sys.modules[__name__], "LESSON", edited)
+    assert table_rows()["KL divergence"][0] == '`nn.KLDivLoss(reduction="mean")` (input: log-probabilities)'
+    assert table_rows() != {loss: cells[:3] for loss, cells in TABLE.items()}
 
 
 def test_keras_runs_on_torch_without_tensorflow(keras):
@@ -90,6 +136,9 @@ def test_huber_has_the_same_formula_and_default_delta(keras, gen, delta):
     kwargs = {} if delta is None else {"delta": delta}
     k = keras.losses.Huber(**kwargs)(target.numpy(), pred.numpy())
     assert close(k, nn.HuberLoss(**kwargs)(pred, target)) and close(k, losses.huber(pred, target, delta=d))
+    # not nn.SmoothL1Loss, which is Huber divided by its beta (the same only at beta = 1)
+    assert close(nn.SmoothL1Loss(beta=d)(pred, target) * d, k)
+    assert d == 1.0 or not close(nn.SmoothL1Loss(beta=d)(pred, target), k, rtol=0.01)
 
 
 def test_binary_cross_entropy_on_logits(keras, gen):
@@ -142,6 +191,13 @@ def test_hinge_with_labels_plus_minus_one_and_zero_one(keras, gen):
     assert not close(torch.clamp(1 - zero_one * score, min=0).mean(), k, rtol=0.01)
     with pytest.raises(ValueError, match="target"):
         losses.hinge(score, zero_one)  # lossviz refuses {0, 1} labels
+    # Keras converts only when every label of the batch is 0 or 1: one -1 and the zeros stay zeros
+    mixed = zero_one.clone()
+    mixed[0] = -1.0
+    assert (mixed == 0).any() and (mixed == 1).any()
+    k_mixed = keras.losses.Hinge()(mixed.numpy(), score.numpy())
+    assert close(k_mixed, torch.clamp(1 - mixed * score, min=0).mean())
+    assert not close(k_mixed, torch.clamp(1 - torch.where(mixed == 0, -1.0, mixed) * score, min=0).mean(), rtol=0.01)
 
 
 def test_kl_divergence_argument_order_and_reduction(keras, gen):
@@ -170,6 +226,25 @@ def test_ctc_layout_and_reduction(keras, gen):
     assert not close(k, nn.CTCLoss()(log_probs, labels, torch.full((2,), T), lengths), rtol=0.1)
     mine = ctc.loss(log_probs.double(), labels, [T, T], lengths, reduction="none")
     np.testing.assert_allclose(mine, per_sequence.numpy(), rtol=1e-4)
+    # Keras normalises the logits itself: a constant added to a frame's logits changes nothing
+    assert close(keras.losses.CTC()(labels.numpy(), (logits + 3.0).numpy()), k, rtol=1e-4)
+    # label 0 is padding: more of it changes nothing (the target lengths are counted, not given)
+    padded = F.pad(labels, (0, 3))
+    assert close(keras.losses.CTC()(padded.numpy(), logits.numpy()), k, rtol=1e-4)
+    # every sequence gets all T frames: PyTorch told a shorter input gives another loss
+    shorter = nn.CTCLoss(reduction="none")(log_probs, labels, torch.tensor([T, T - 4]), lengths)
+    assert not close(k, shorter.mean(), rtol=1e-3)
+
+
+def test_classes_on_the_last_axis_in_keras_on_axis_1_in_pytorch(keras, gen):
+    N, T, C = 2, 4, 4  # T == C: PyTorch also accepts the tensor left unpermuted, and is wrong
+    logits, cls = torch.randn(N, T, C, generator=gen), torch.randint(0, C, (N, T), generator=gen)
+    k = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(cls.numpy(), logits.numpy())
+    assert close(k, F.cross_entropy(logits.permute(0, 2, 1), cls))
+    assert close(k, losses.cross_entropy(logits.reshape(-1, C), cls.reshape(-1)))
+    assert not close(k, F.cross_entropy(logits, cls), rtol=0.01)  # no error, a wrong number
+    with pytest.raises(RuntimeError, match="target size"):  # T != C: the same mistake raises
+        F.cross_entropy(torch.randn(N, T + 1, C, generator=gen), torch.randint(0, C, (N, T + 1), generator=gen))
 
 
 def test_keras_on_torch_says_why_when_keras_is_missing_or_keras_2(monkeypatch, capsys):
