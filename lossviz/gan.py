@@ -125,7 +125,8 @@ def value_function(d, x, p_data, p_g) -> float:
               = integral of p_data(x) log D(x) + p_g(x) log(1 - D(x)) dx``,
 
     by the trapezoidal rule on ``x``. The discriminator's loss (BCE with real -> 1 and fake -> 0,
-    each term averaged over its samples, then added) is ``-V``. With
+    each term averaged over its samples, then added) is ``-V``; the mean BCE over real and fake
+    samples pooled in equal numbers is ``-V / 2``. With
     ``d = optimal_discriminator(p_data, p_g)``, ``V = -log 4 + 2 JSD(p_data || p_g)``
     (Goodfellow et al. 2014, Theorem 1).
     """

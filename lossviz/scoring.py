@@ -5,6 +5,8 @@ A forecaster reports ``q``, the probability that an event happens (``y = 1``). O
 
     log loss      mean of  -[y log q + (1 - y) log(1 - q)]       sklearn.metrics.log_loss(y, q)
     Brier score   mean of  (q - y)^2                              sklearn.metrics.brier_score_loss(y, q)
+                  (half of Brier's original score, which sums the squared error over both outcomes:
+                  2 (q - y)^2 for one binary event; scikit-learn's default for binary outcomes)
     accuracy      mean of  [(q > 0.5) == y]                       sklearn.metrics.accuracy_score(y, q > 0.5)
 
 If the event's true probability is ``p``, the expected scores of reporting ``q`` are
@@ -67,6 +69,9 @@ def log_loss(y, q) -> float:
 def brier_score(y, q) -> float:
     """Mean squared error of the probability: ``mean((q - y)^2)``, for outcomes ``y`` in {0, 1}.
 
+    For one binary event this is half of Brier's (1950) original score, which sums the squared
+    error over both outcomes, ``(q - y)^2 + ((1 - q) - (1 - y))^2 = 2 (q - y)^2``; scikit-learn's
+    ``brier_score_loss`` uses the half for binary outcomes by default.
     scikit-learn: ``sklearn.metrics.brier_score_loss(y, q)``; PyTorch: ``F.mse_loss(q, y)``.
     """
     y, q = _outcomes_and_forecasts(y, q, "brier_score")

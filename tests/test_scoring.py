@@ -33,6 +33,13 @@ def test_scores_by_hand():
     assert scoring.accuracy([1, 0], [0.5, 0.5]) == 0.5  # q = 0.5 calls "did not happen"
 
 
+def test_brier_score_is_half_of_briers_original_two_outcome_sum():
+    q = np.clip(P + RNG.normal(0, 0.1, size=P.size), 0.0, 1.0)
+    original = np.mean((q - Y) ** 2 + ((1 - q) - (1 - Y)) ** 2)  # Brier (1950): summed over both outcomes
+    assert scoring.brier_score(Y, q) == pytest.approx(original / 2, rel=1e-12)
+    assert scoring.brier_score([1, 0], [0.0, 1.0]) == 1.0  # the worst forecast scores 1, not Brier's 2
+
+
 def test_a_certain_forecast_that_is_wrong_costs_infinity_and_one_that_is_right_costs_nothing():
     assert scoring.log_loss([1, 0], [1.0, 0.0]) == 0.0
     assert scoring.log_loss([1, 0], [0.0, 0.0]) == np.inf
