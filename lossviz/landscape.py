@@ -8,7 +8,7 @@ loss landscapes.
 
 (``E[x^2]``, not ``Var(x)``: a ReLU's output has a non-zero mean). With ``x = f(z_prev)``:
 for a linear layer (and tanh near 0, where ``tanh z ~ z``) ``E[x^2] = E[z_prev^2]``, so the
-scale is kept when ``Var(w) = 1/fan_in``; for ReLU ``E[relu(z)^2] = E[z^2]/2`` (``z`` is
+scale is kept when ``Var(w) = 1/fan_in`` (LeCun's initialisation); for ReLU ``E[relu(z)^2] = E[z^2]/2`` (``z`` is
 symmetric about 0), so it is kept when ``Var(w) = 2/fan_in`` (Kaiming He et al. 2015). The
 backward pass gives the same with ``fan_out``; Glorot & Bengio (2010) compromise with
 ``Var(w) = 2/(fan_in + fan_out)``. ``init_variance`` gives each scheme's variance,
@@ -67,9 +67,11 @@ def init_variance(init: str, fan_in: int, fan_out: int, activation: str = "relu"
                         1 / fan_in (linear)           activation)``
     ==================  ============================  ==============================================
 
-    ``activation`` ("relu" or "linear") matters only for Kaiming. PyTorch's ``xavier_normal_``
-    takes a ``gain`` too (``calculate_gain``: sqrt(2) for ReLU, 5/3 for tanh) that multiplies
-    the variance by gain^2; the table gives Glorot's formula, gain 1.
+    ``activation`` ("relu" or "linear") matters only for Kaiming; the others ignore it. Kaiming
+    with "linear" is 1/fan_in, LeCun's initialisation (He et al. derived Kaiming's for ReLU);
+    PyTorch calls it ``kaiming_normal_(w, nonlinearity="linear")``. PyTorch's ``xavier_normal_``
+    takes a ``gain`` too (``calculate_gain``: sqrt(2) for ReLU, 5/3 for tanh, a heuristic of
+    PyTorch's) that multiplies the variance by gain^2; the table gives Glorot's formula, gain 1.
     """
     fn = "init_variance"
     _check_choice(init, INITS, "init", fn)
@@ -111,8 +113,8 @@ def _initialise(weight, init: str, activation: str, generator):
     elif init == "small N(0, 0.01²)":
         nn.init.normal_(weight, 0.0, 0.01, generator=generator)
     elif init == "Xavier":
-        nn.init.xavier_normal_(weight, generator=generator)
-    else:  # Kaiming: ReLU's variance for ReLU, the linear one (gain 1) otherwise
+        nn.init.xavier_normal_(weight, generator=generator)  # gain 1: Glorot's
+    else:  # Kaiming: ReLU's variance for ReLU, the linear one (gain 1: LeCun's) otherwise
         nn.init.kaiming_normal_(weight, nonlinearity="relu" if activation == "relu" else "linear", generator=generator)
 
 
@@ -122,7 +124,8 @@ def second_moments(activation: str, init: str, depth: int = 20, width: int = 64,
     averaged over the inputs and over ``networks`` random MLPs (``depth`` square layers of
     ``width`` units, biases zero, weights drawn by ``init`` as ``init_variance`` describes,
     inputs ``N(0, I)``). ``activation``: "relu", "tanh" or "linear"; Kaiming uses ReLU's
-    variance for "relu" and 1/fan_in otherwise. Computed in float32 as PyTorch runs; the second
+    variance 2/fan_in for "relu" and 1/fan_in otherwise (``kaiming_normal_(w, nonlinearity=
+    "linear")``, LeCun's initialisation). Computed in float32 as PyTorch runs; the second
     moments are summed in float64. One ``torch.Generator(seed)`` draws everything in turn.
     """
     import torch

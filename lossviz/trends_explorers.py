@@ -124,10 +124,24 @@ class BarronExplorer(Explorer):
 
 class GradientFlowExplorer(Explorer):
     """A 20-layer MLP: the size of the gradient at each layer for a choice of activation and
-    initialisation, from one backward pass (recomputed on each change: it is the data)."""
+    initialisation, from one backward pass (recomputed on each change: it is the data).
+
+    The initialisations, as PyTorch names and draws them (``fan_in`` = ``fan_out`` = ``width``):
+
+    - "PyTorch default": what ``nn.Linear`` does, ``kaiming_uniform_(w, a=sqrt(5))``, that is
+      U(-1/sqrt(fan_in), 1/sqrt(fan_in)), variance 1/(3 fan_in);
+    - "N(0, 1)": ``nn.init.normal_(w, 0, 1)``;
+    - "Xavier (PyTorch gain)": ``xavier_normal_(w, gain=calculate_gain(activation))``, variance
+      gain^2 * 2/(fan_in + fan_out). The gain (1 for sigmoid, 5/3 for tanh, sqrt(2) for ReLU) is
+      PyTorch's, not Glorot & Bengio's (2010), whose formula has gain 1; for ReLU it makes the
+      variance 2/fan_in on these square layers, Kaiming's;
+    - "Kaiming": ``kaiming_normal_(w, nonlinearity="relu")``, 2/fan_in (He et al. 2015) for ReLU;
+      for sigmoid and tanh ``kaiming_normal_(w, nonlinearity="linear")``, 1/fan_in, which is
+      LeCun's initialisation (He et al. derived theirs for ReLU).
+    """
 
     ACTIVATIONS = ("sigmoid", "tanh", "relu")
-    INITS = ("PyTorch default", "N(0, 1)", "Xavier", "Kaiming")
+    INITS = ("PyTorch default", "N(0, 1)", "Xavier (PyTorch gain)", "Kaiming")
 
     def __init__(self, depth: int = 20, width: int = 64, seed: int = 0):
         import torch
@@ -156,7 +170,7 @@ class GradientFlowExplorer(Explorer):
             lin = nn.Linear(self.width, self.width)
             if init == "N(0, 1)":
                 nn.init.normal_(lin.weight, 0.0, 1.0)
-            elif init == "Xavier":
+            elif init == "Xavier (PyTorch gain)":
                 nn.init.xavier_normal_(lin.weight, gain=nn.init.calculate_gain(activation))
             elif init == "Kaiming":
                 nn.init.kaiming_normal_(lin.weight, nonlinearity="relu" if activation == "relu" else "linear")

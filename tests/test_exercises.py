@@ -102,7 +102,17 @@ def test_a_wrong_typed_value_is_refused_without_saying_one_times(typed):
     assert not verdict.passed
     assert "1 times" not in verdict.message
     if abs(typed - 2.302585) < 0.02:
-        assert "close but not equal" in verdict.message and "2.3026" in verdict.message
+        assert "close but not equal" in verdict.message and "expected 2.30259" in verdict.message
+
+
+def test_feedback_prints_enough_figures_to_tell_the_answer_from_the_truth():
+    from lossviz.exercises import _exact, _number
+
+    exercise = Exercise("a value", lambda: 0.0078125, [()], "hint", "2 / 256")
+    verdict = exercise.check(0.0078)  # two figures typed: refused, and the two numbers differ
+    assert not verdict and "expected 0.0078125, got 0.0078" in verdict.message
+    assert (_number(-1.5e-7), _number(2.302585), _number(12.0)) == ("−1.5×10⁻⁷", "2.30259", "12")
+    assert _exact(np.array([0.25, -3e-9])) == "[0.25 −3×10⁻⁹]"
 
 
 def test_feedback_renders_for_the_notebook():

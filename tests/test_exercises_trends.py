@@ -68,6 +68,31 @@ def test_06b_known_wrong_variances_get_their_own_message(answer, words):
 
 
 @pytest.mark.parametrize("answer,words", [
+    (0.0052, "Glorot's compromise"),   # 2/384 = 0.0052083..., typed to two figures
+    (0.0039, "*linear* layer"),        # 1/256 = 0.0039062...
+    (0.016, "uses fan_out"),           # 2/128 = 0.015625, 2.4% off
+    (0.088, "standard deviation"),     # √(2/256) = 0.08839...
+    (0.0013, "PyTorch's default"),     # 1/768 = 0.0013021...
+])  # fmt: skip
+def test_06b_wrong_variances_typed_to_two_figures_are_still_named(answer, words):
+    verdict = ex06b.kaiming_variance.check(answer)
+    assert not verdict.passed and words in verdict.message, verdict.message
+
+
+def test_06b_known_values_are_far_enough_apart_for_the_tolerance():
+    known = [ex06b.kaiming_variance.reference()] + [v for v, _ in ex06b.kaiming_variance.wrong_values]
+    ratios = [max(a, b) / min(a, b) for i, a in enumerate(known) for b in known[i + 1:]]
+    rtol = ex06b.kaiming_variance.wrong_rtol   # no answer lies within 5% of two of them
+    assert min(ratios) > (1 + rtol) / (1 - rtol) and min(ratios) > 4 / 3 - 1e-9   # a third apart at least
+
+
+def test_06b_the_right_value_rounded_too_far_is_told_apart():
+    verdict = ex06b.kaiming_variance.check(0.0078)   # 2/256 = 0.0078125 to two figures
+    assert not verdict.passed and "expected 0.0078125, got 0.0078" in verdict.message
+    assert "Glorot" not in ex06b.kaiming_variance.check(0.0078).message
+
+
+@pytest.mark.parametrize("answer,words", [
     (lambda t, d: d * np.linalg.norm(t) / np.linalg.norm(d), "whole matrix at once"),
     (lambda t, d: d / np.linalg.norm(d, axis=1, keepdims=True), "norm 1"),
     (lambda t, d: d * np.linalg.norm(t, axis=0, keepdims=True) / np.linalg.norm(d, axis=0, keepdims=True), "columns"),

@@ -79,6 +79,17 @@ def test_gradient_flow_vanishes_with_sigmoid_and_is_fixed_by_relu_kaiming():
     assert 0.01 < relu[0] / relu[-1] < 100
 
 
+def test_gradient_flow_xavier_uses_pytorchs_gain():
+    # xavier_normal_ with calculate_gain: gain² · 2/(64 + 64) = 2/64 for ReLU, Kaiming's variance
+    # (the same draws, so the same norms); for tanh gain 5/3, not Glorot's 1 and not the default
+    ex = GradientFlowExplorer(depth=6)
+    assert "Xavier (PyTorch gain)" in ex.INITS and "Xavier" not in ex.INITS
+    np.testing.assert_allclose(ex.gradient_norms("relu", "Xavier (PyTorch gain)"), ex.gradient_norms("relu", "Kaiming"),
+                               rtol=1e-5)  # fmt: skip
+    xavier, default = ex.gradient_norms("tanh", "Xavier (PyTorch gain)"), ex.gradient_norms("tanh", "PyTorch default")
+    assert not np.allclose(xavier, default) and not np.allclose(xavier, ex.gradient_norms("tanh", "Kaiming"))
+
+
 def test_gradient_norms_are_finite_where_the_gradients_are():
     # N(0, 1) weights and ReLU: float32 gradients near 1e28 are finite, but their float32 sum of
     # squares overflows; the explorer's float64 norms must stay finite and match a float64 reference

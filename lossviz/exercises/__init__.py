@@ -159,9 +159,9 @@ def _factor_message(want: np.ndarray, got: np.ndarray, case) -> str:
                 if factor is not None and np.isclose(r, factor, rtol=1e-6):
                     return f"Your answer is {text}"
             if np.isclose(r, 1.0, rtol=0.02):  # "1 times the right one" would say nothing
-                return f"Your answer is close but not equal: expected {_short(want)}, got {_short(got)}"
+                return f"Your answer is close but not equal: expected {_exact(want)}, got {_exact(got)}"
             return f"Your answer is {r:.4g} times the right one"
-    return f"Expected {_short(want)} but got {_short(got)}"
+    return f"Expected {_exact(want)} but got {_exact(got)}"
 
 
 def _typed_match(answer, want) -> bool:
@@ -192,6 +192,25 @@ def _sample_count(case) -> float:
 
 def _short(a) -> str:
     return np.array2string(np.asarray(a), precision=4, threshold=6)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _number(x: float) -> str:
+    """Up to 6 significant figures, a true minus sign, and ×10ⁿ instead of e-notation:
+    ``_number(0.0078125) == "0.0078125"``, ``_number(-1.5e-7) == "−1.5×10⁻⁷"``."""
+    text = f"{x:.6g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return text.replace("-", "\u2212")
+
+
+def _exact(a) -> str:
+    """An answer and the truth, side by side in feedback: 6 significant figures, so that an answer
+    rounded to 0.0078 does not read "expected 0.0078, got 0.0078" when the truth is 0.0078125."""
+    return np.array2string(np.asarray(a), formatter={"float_kind": _number}, threshold=6)
 
 
 def _describe(case) -> str:

@@ -1,12 +1,37 @@
 """Exercises of lesson 06b, Challenges: the variance that keeps a ReLU layer's scale, and a
 filter-normalised direction for a loss-landscape slice."""
 
+import numbers
+from dataclasses import dataclass
+
 import numpy as np
 
-from . import Exercise
+from . import Exercise, Feedback, _typed_match
 from .trends import _ValueExercise
 
-kaiming_variance = _ValueExercise(
+
+@dataclass
+class _NearValueExercise(_ValueExercise):
+    """A value exercise whose known wrong values are recognised within a relative tolerance
+    ``wrong_rtol`` (5%), not only to the digits typed: 2/384 typed as 0.0052 (two figures, 0.16%
+    off) still gets the message about Glorot's compromise. The right answer is still matched first,
+    to the digits typed (three at least), and the known values here lie at least a third apart
+    from each other and from it (``tests/test_exercises_trends.py`` checks it), so 5% is unambiguous.
+    """
+
+    wrong_rtol: float = 0.05
+
+    def _check_value(self, answer) -> Feedback:
+        want = self.reference()
+        is_number = isinstance(answer, numbers.Real) and not isinstance(answer, bool) and np.isfinite(answer)
+        if is_number and not (_typed_match(answer, want) or np.isclose(answer, want, rtol=self.rtol)):
+            for value, message in self.wrong_values:
+                if abs(float(answer) - value) <= self.wrong_rtol * abs(value):
+                    return Feedback(False, message)
+        return super()._check_value(answer)
+
+
+kaiming_variance = _NearValueExercise(
     title="The variance that keeps a ReLU layer's scale",
     reference=lambda: 2 / 256,
     cases=[()],
