@@ -10,7 +10,8 @@ that takes the state of B partial translations (hypotheses) and the last token o
 the next token, ``log_probs`` of shape (B, V), with the state after reading ``tokens``. The state
 (a hidden vector, a NumPy array, a tensor) must index its hypotheses along its first axis:
 beam search keeps, drops and copies hypotheses with ``state[rows]``. For a GRU decoder whose
-hidden state ``h`` is (1, B, H), pass ``h[0]`` and restore ``h[0][None]`` inside ``step``.
+hidden state ``h`` is (1, B, H), pass ``h[0]``; inside ``step`` restore the layer axis with
+``h[None]``.
 
 **What is searched.** A translation ``y = (y1, ..., yL)`` ends at its first ``<eos>``, which it
 includes, or after ``max_len`` tokens if it has none. Its log-probability is
@@ -35,18 +36,25 @@ includes, or after ``max_len`` tokens if it has none. Its log-probability is
 **BLEU** (Papineni, Roukos, Ward and Zhu, "BLEU: a method for automatic evaluation of machine
 translation", ACL 2002), at corpus level: for n = 1..N, the modified n-gram precision
 
-    p_n = sum over sentences of sum over the candidate's n-grams of min(count, max count in any reference)
+    p_n = sum over sentences, over the candidate's n-grams, of
+              min(count, its largest count in a single reference)
           / sum over sentences of the number of n-grams in the candidate,
 
 the brevity penalty ``BP = 1 if c > r else exp(1 - r/c)``, with ``c`` the total candidate
 length and ``r`` the sum over sentences of the reference length closest to the candidate's
-(the shorter on a tie), and ``BLEU = BP * exp(sum_n log(p_n) / N)``, N = 4. The counts are
-summed over the corpus *before* dividing, so BLEU is not the mean of sentence BLEUs. A sentence
-shorter than n words has no n-grams; if no candidate has any, ``p_n = 0/0``, taken as 0 here
-(and BLEU is then 0), which is why sentence-level BLEU of short sentences needs smoothing
-(Chen and Cherry, "A systematic comparison of smoothing techniques for sentence-level BLEU",
-2014); none is applied here. Library equivalents: ``sacrebleu.corpus_bleu`` (which also
-tokenises), ``nltk.translate.bleu_score.corpus_bleu``, ``torchmetrics.text.BLEUScore``.
+(the shorter on a tie: sacrebleu's and nltk's convention; the paper names no rule), and
+``BLEU = BP * exp(sum_n log(p_n) / N)``, N = 4. The counts are summed over the corpus *before*
+dividing, so BLEU is not the mean of sentence BLEUs. A sentence shorter than n words has no
+n-grams; if no candidate has any, ``p_n = 0/0``, taken as 0 here
+(and BLEU is then 0), which is why sentence-level BLEU of short sentences needs a smaller
+maximum n (an effective order); smoothing (Chen and Cherry, "A systematic comparison of
+smoothing techniques for sentence-level BLEU", 2014, compare seven methods) handles orders that
+have n-grams but no match. None is applied here. Library equivalent:
+``sacrebleu.corpus_bleu(hyps, [refs], tokenize="none", smooth_method="none").score / 100`` on
+space-joined tokens (its defaults tokenise and smooth; ``tests/test_decoding.py`` holds this
+function to its numbers). ``nltk.translate.bleu_score.corpus_bleu`` differs on short sentences:
+it counts an order with no n-gram in a sentence as one n-gram (``max(1, count)``), which lowers
+p_n when a corpus has sentences shorter than n.
 """
 
 from __future__ import annotations
@@ -197,7 +205,7 @@ def _corpus(candidates, references, fn):
 
 def modified_precision(candidates, references, n: int):
     """Corpus modified n-gram precision as ``(clipped matches, candidate n-grams)``: each
-    candidate n-gram counts at most as often as it occurs in any one of its references."""
+    candidate n-gram counts at most its largest count in a single reference."""
     fn = "decoding.modified_precision"
     n = _positive_int(n, "n", fn)
     candidates, references = _corpus(candidates, references, fn)
