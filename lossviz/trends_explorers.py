@@ -161,6 +161,9 @@ class GradientFlowExplorer(Explorer):
         import torch
         from torch import nn
 
+        if activation not in self.ACTIVATIONS or init not in self.INITS:
+            raise ValueError(f"GradientFlowExplorer.gradient_norms: got activation={activation!r}, init={init!r}; "
+                             f"choose the activation from {list(self.ACTIVATIONS)} and the init from {list(self.INITS)}.")
         # The weights from another stream than the inputs (seeded with seed): the same stream twice
         # would make the first layer's weights copies of the inputs' numbers, correlated with them.
         torch.manual_seed(self.seed + 1)

@@ -192,3 +192,9 @@ def test_tanh_keeps_less_than_the_linear_prediction():
 def test_bad_input_is_named(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_gradient_norms_refuse_an_unknown_initialisation_instead_of_using_the_default():
+    ex = GradientFlowExplorer(depth=4)
+    with pytest.raises(ValueError, match="choose the activation from"):
+        ex.gradient_norms("relu", "Xavier")  # the option is now "Xavier (PyTorch gain)"
