@@ -7,7 +7,7 @@ largest predicted probability and the prediction is that class:
     conf_i = max_j p_ij,        ŷ_i = argmax_j p_ij        (the first such j on a tie)
 
 Confidences are sorted into M **equal-width bins** B_m = ((m − 1)/M, m/M], m = 1..M, closed on
-the right (a confidence of exactly 0 goes into the first bin). In each non-empty bin
+the right. In each non-empty bin
 
     acc(B_m)  = (1/|B_m|) Σ_{i ∈ B_m} 1[ŷ_i = y_i]
     conf(B_m) = (1/|B_m|) Σ_{i ∈ B_m} conf_i
@@ -26,8 +26,15 @@ Library equivalents: for the reliability diagram, scikit-learn's
 ``correct = (ŷ == y)`` and ``conf`` as above, returns ``(acc, conf)`` of the non-empty bins, with
 the same bins closed on the right (its edges come from ``np.linspace`` and may sit one rounding
 step above k/M; its ``y_prob`` is usually the probability of class 1 of a binary model, a
-different reading of the same binning). PyTorch itself has no ECE; the
-torchmetrics package has ``multiclass_calibration_error(..., norm="l1")``.
+different reading of the same binning). PyTorch itself has no ECE; the torchmetrics package's
+``multiclass_calibration_error(..., norm="l1")`` uses right-closed bins like these (in float32
+there; not checked here, torchmetrics is not a dependency).
+
+Two helpers judge ECEs measured on finite data. ``calibrated_draws`` gives the ECEs a model
+calibrated by construction would show with the same probabilities (labels drawn from the model's
+own probabilities): an ECE above all of R such draws would happen by chance less than 1 time in
+R + 1 if the model were calibrated. ``paired_difference`` compares two sets of runs made in pairs
+(the same initialisation for both) by a paired t interval.
 
 References: Naeini, Cooper & Hauskrecht (2015), *Obtaining Well Calibrated Probabilities Using
 Bayesian Binning*, AAAI; Guo, Pleiss, Sun & Weinberger (2017), *On Calibration of Modern Neural
@@ -132,6 +139,72 @@ def expected_calibration_error(probs, labels, n_bins: int = 10) -> float:
     ``probs`` (N, K): predicted class probabilities; ``labels`` (N,): class indices. 0 means
     calibrated to within the bins; the larger, the further accuracy is from confidence.
     torchmetrics: ``multiclass_calibration_error(probs, labels, num_classes=K, n_bins=M,
-    norm="l1")``.
+    norm="l1")``, the same bins (in float32; not checked here).
     """
     return reliability_bins(probs, labels, n_bins).ece
+
+
+def _ece(conf, correct, edges) -> float:
+    index = np.searchsorted(edges[1:-1], conf, side="left")
+    m = len(edges) - 1
+    counts = np.bincount(index, minlength=m)
+    gap = np.abs(np.bincount(index, weights=correct - conf, minlength=m))  # n_b |acc(b) − conf(b)|
+    return float(gap.sum() / counts.sum())
+
+
+def calibrated_draws(probs, n_bins: int = 10, draws: int = 20, seed: int = 0) -> np.ndarray:
+    """The ECEs of a model *calibrated by construction* with these probabilities: ``draws`` times,
+    draw each sample's label from its own row of ``probs`` and compute the ECE, shape (draws,).
+
+    ECE > 0 on finite data even for a calibrated model; these draws show how large it gets by
+    chance. If the model were calibrated its measured ECE would be one more draw, so an ECE above
+    all ``draws`` of them has a chance below 1 / (draws + 1) (a Monte Carlo test; Bröcker & Smith
+    (2007), *Increasing the Reliability of Reliability Diagrams*, Weather and Forecasting, call it
+    consistency resampling). In PyTorch one draw is
+    ``labels = torch.distributions.Categorical(probs=probs).sample()``.
+    """
+    fn = "calibrated_draws"
+    m = _check_bins(n_bins, fn)
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
+        raise ValueError(f"{fn}: draws must be a whole number >= 1 (how many label sets to draw, "
+                         f"e.g. 20), but got {draws!r}.")  # fmt: skip
+    p = checks.as_float_array(probs, "probs", fn)
+    conf, _ = confidence_and_correct(p, np.zeros(len(p), dtype=int), fn)  # checks probs; labels unused
+    pred, cumulative = p.argmax(axis=1), p.cumsum(axis=1)
+    rng, edges = np.random.default_rng(seed), np.arange(m + 1) / m
+    out = np.empty(draws)
+    for r in range(draws):
+        # inverse-CDF draw; the last column is capped so rounding in cumsum cannot give label K
+        labels = np.minimum((rng.random((len(p), 1)) > cumulative).sum(axis=1), p.shape[1] - 1)
+        out[r] = _ece(conf, (pred == labels).astype(np.float64), edges)
+    return out
+
+
+def paired_difference(a, b, level: float = 0.95):
+    """Mean of the paired differences d_i = a_i − b_i and the half-width of its t interval:
+
+        mean = (1/n) Σ d_i,    half = t_{n−1, (1 + level)/2} · s_d / √n,
+
+    s_d the sample standard deviation of d (n − 1 in the denominator). The interval
+    mean ± half covers the true mean difference with probability ``level`` if the d_i are
+    independent and normal. Pair the runs when they share what varies between runs (here an
+    initialisation): the pairing removes that variation from the comparison.
+
+    ``a``, ``b``: the same number n >= 2 of values, pair by pair. SciPy:
+    ``scipy.stats.ttest_rel(a, b).confidence_interval(level)`` gives (mean − half, mean + half).
+    """
+    fn = "paired_difference"
+    x = checks.as_float_array(a, "a", fn)
+    y = checks.as_float_array(b, "b", fn)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2:
+        raise ValueError(f"{fn}: a and b must be two 1-D lists of the same length >= 2 (one value "
+                         f"per run, pair by pair), but have shapes {checks._shape(x.shape)} and "
+                         f"{checks._shape(y.shape)}. Pass one value per paired run to each.")  # fmt: skip
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+        raise ValueError(f"{fn}: level must be a number strictly between 0 and 1 (e.g. 0.95 for a "
+                         f"95% interval), but got {level!r}.")  # fmt: skip
+    from scipy.special import stdtrit  # scipy comes with scikit-learn; scipy.stats is slower to import
+
+    d = x - y
+    half = stdtrit(d.size - 1, (1 + level) / 2) * d.std(ddof=1) / np.sqrt(d.size)
+    return float(d.mean()), float(half)

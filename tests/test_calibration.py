@@ -27,8 +27,14 @@ def test_hand_worked_case():
     assert np.isnan(bins.accuracy[0]) and np.isnan(bins.confidence[0])  # the empty bin
     # ECE = 2/5 |0.5 - 0.45| + 1/5 |1 - 0.6| + 2/5 |0.5 - 0.85| = 0.02 + 0.08 + 0.14
     assert calibration.expected_calibration_error(HAND_PROBS, HAND_LABELS, n_bins=4) == pytest.approx(0.24)
-    # Bins closed on the left instead would put conf 0.5 into bin 3 and give 0.12 + 0.02 + 0.14
-    assert bins.ece != pytest.approx(0.28)
+    # Bins closed on the left, [(m − 1)/M, m/M), would put conf 0.5 into bin 3 and give a different
+    # ECE: 1/5 |1 − 0.4| + 2/5 |0.5 − 0.55| + 2/5 |0.5 − 0.85| = 0.12 + 0.02 + 0.14
+    conf = HAND_PROBS.max(1)
+    correct = (HAND_PROBS.argmax(1) == HAND_LABELS).astype(float)
+    left = np.minimum((conf * 4).astype(int), 3)  # left-closed bin index
+    ece_left = sum(np.sum(left == b) / 5 * abs(correct[left == b].mean() - conf[left == b].mean())
+                   for b in range(4) if np.any(left == b))
+    assert ece_left == pytest.approx(0.28) and bins.ece != pytest.approx(ece_left)
 
 
 def test_one_bin_is_the_gap_between_accuracy_and_mean_confidence():
@@ -120,3 +126,56 @@ def test_bad_input_is_refused_with_the_fix(probs, labels, message):
 def test_bin_count_must_be_a_whole_number(n_bins):
     with pytest.raises(ValueError, match="n_bins must be a whole number"):
         calibration.reliability_bins(HAND_PROBS, HAND_LABELS, n_bins=n_bins)
+
+
+def test_calibrated_draws_are_the_ece_of_labels_drawn_from_the_model_itself():
+    probs, _ = _random_case(0, n=3000, k=3)
+    draws = calibration.calibrated_draws(probs, n_bins=10, draws=30, seed=1)
+    assert draws.shape == (30,) and (draws > 0).all()
+    np.testing.assert_array_equal(draws, calibration.calibrated_draws(probs, n_bins=10, draws=30, seed=1))
+    # the same draws by another route: Categorical sampling is a different generator, so compare the
+    # distribution: a calibrated model's ECE on 3000 points is small, and close to ours on average
+    torch.manual_seed(0)
+    p = torch.tensor(probs)
+    other = [calibration.expected_calibration_error(p, torch.distributions.Categorical(probs=p).sample())
+             for _ in range(30)]
+    assert draws.max() < 0.06 and abs(draws.mean() - np.mean(other)) < 0.005
+    # one draw by hand, with the same generator, through expected_calibration_error
+    labels = np.minimum((np.random.default_rng(1).random((3000, 1)) > probs.cumsum(1)).sum(1), 2)
+    assert draws[0] == pytest.approx(calibration.expected_calibration_error(probs, labels), rel=1e-12)
+    # an over-confident model is far above its own calibrated draws
+    sharpened = probs**3 / (probs**3).sum(1, keepdims=True)
+    labels = (np.random.default_rng(2).random((3000, 1)) > probs.cumsum(1)).sum(1)  # from the true probs
+    assert calibration.expected_calibration_error(sharpened, labels) > 3 * calibration.calibrated_draws(sharpened).max()
+
+
+def test_paired_difference_matches_scipys_paired_t_interval():
+    from scipy import stats
+
+    a, b = np.array([0.006, 0.003, 0.017, 0.019, 0.008]), np.array([0.007, 0.007, 0.030, 0.008, 0.005])
+    for level in (0.9, 0.95):
+        mean, half = calibration.paired_difference(a, b, level=level)
+        lo, hi = stats.ttest_rel(a, b).confidence_interval(level)
+        assert (mean - half, mean + half) == pytest.approx((lo, hi), rel=1e-10)
+    # by hand for n = 2: d = (1, 3), mean 2, s_d = √2, t_{1, 0.975} = 12.706...
+    mean, half = calibration.paired_difference([2, 5], [1, 2])
+    assert mean == 2 and half == pytest.approx(12.7062047 * np.sqrt(2) / np.sqrt(2), rel=1e-7)
+    # the pairing matters: a shared offset per pair cancels
+    assert calibration.paired_difference(a + [0, 1, 2, 3, 4], b + [0, 1, 2, 3, 4]) == pytest.approx(
+        calibration.paired_difference(a, b))
+
+
+@pytest.mark.parametrize("a,b,kw,message", [
+    ([1.0, 2.0], [1.0], {}, "same length"),
+    ([1.0], [2.0], {}, "same length >= 2"),
+    ([1.0, 2.0], [1.0, 2.0], {"level": 95}, "level must be"),
+])  # fmt: skip
+def test_paired_difference_refuses_bad_input(a, b, kw, message):
+    with pytest.raises(ValueError, match=message):
+        calibration.paired_difference(a, b, **kw)
+
+
+@pytest.mark.parametrize("draws", [0, 2.5, True])
+def test_calibrated_draws_needs_a_whole_number_of_draws(draws):
+    with pytest.raises(ValueError, match="draws must be a whole number"):
+        calibration.calibrated_draws(HAND_PROBS, draws=draws)
