@@ -121,7 +121,8 @@ class Adam(_Optimizer):
 
     The bias corrections undo the pull of the zero start: at :math:`t = 1`,
     :math:`\hat m_1 = g_1` and :math:`\hat v_1 = g_1^2`, so the first step is
-    :math:`\eta\, g_1 / (|g_1| + \varepsilon)`, about :math:`\eta` times the sign of :math:`g_1`.
+    :math:`-\eta\, g_1 / (|g_1| + \varepsilon)`, a move of about :math:`\eta` against the sign of
+    :math:`g_1`, whatever its size.
     :math:`\varepsilon` is added *after* the correction of :math:`v`, as PyTorch and the paper's
     Algorithm 1 do (the paper's faster variant in its section 2 adds it before, a slightly
     different step). ``m``, ``v`` and ``t`` hold the state after each step.

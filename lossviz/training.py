@@ -308,12 +308,16 @@ def trajectory(x, y, optimizer: str = "SGD", lr: float = 0.01, steps: int = 100,
 class RangeTest:
     """What :func:`lr_range_test` saw: per mini-batch step, the learning rate it used, the loss of
     that batch, and the smoothed loss. ``stopped_early`` is true when the smoothed loss passed
-    ``diverge`` times its lowest value (or was not finite) before the last rate was reached."""
+    ``diverge`` times its lowest value (or was not finite) before the last rate was reached.
+    ``final_state`` is a copy of the model's ``state_dict()`` as the test left it, before the
+    weights were put back (only with ``keep_final=True``; else ``None``): what the largest rates
+    did to the model."""
 
     lrs: list[float] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
     smoothed: list[float] = field(default_factory=list)
     stopped_early: bool = False
+    final_state: dict | None = None
 
     @property
     def best_lr(self) -> float:
@@ -327,7 +331,8 @@ class RangeTest:
 
 
 def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end_lr: float = 10.0,
-                  steps: int = 300, beta: float = 0.9, diverge: float = 4.0, device=None) -> RangeTest:  # fmt: skip
+                  steps: int = 300, beta: float = 0.9, diverge: float = 4.0, device=None,
+                  keep_final: bool = False) -> RangeTest:  # fmt: skip
     r"""The learning-rate range test ("LR finder"): train for ``steps`` mini-batches while the
     learning rate grows exponentially from ``start_lr`` to ``end_lr``, and record the loss.
 
@@ -345,8 +350,13 @@ def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end
     it falls fastest in the useful range and turns up where the rate becomes too large.
     ``RangeTest.suggested_lr`` is one tenth of the rate at the lowest smoothed loss.
 
-    The model's weights and the optimizer's state (its learning rate included) are put back
-    afterwards, so the same model can then be trained from where it started.
+    The model's weights, its train/eval mode (of every submodule) and the optimizer's state (its
+    learning rate included) are put back afterwards, even if the test fails, so the same model can
+    then be trained from where it started. ``keep_final=True`` keeps a copy of the weights as the
+    test left them in ``RangeTest.final_state``. The random number generators are *not* put back:
+    the test draws from them (the loader's shuffling, dropout), so a run after it differs from a
+    run without it unless you seed again, as with ``torch.manual_seed`` and the loader's
+    ``generator``.
     """
     for name, value in (("start_lr", start_lr), ("end_lr", end_lr), ("diverge", diverge)):
         if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
@@ -361,6 +371,23 @@ def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end
         raise ValueError(f"lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.")
     device = device or next(model.parameters()).device
     saved_model, saved_opt = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
+    saved_modes = [(module, module.training) for module in model.modules()]
+    try:
+        result = _range_test_steps(model, loss_fn, loader, optimizer, start_lr, end_lr, steps, beta,
+                                   diverge, device)
+        if keep_final:
+            result.final_state = copy.deepcopy(model.state_dict())
+    finally:
+        model.load_state_dict(saved_model)
+        optimizer.load_state_dict(saved_opt)
+        for module, mode in saved_modes:
+            module.training = mode
+    return result
+
+
+def _range_test_steps(model, loss_fn, loader, optimizer, start_lr, end_lr, steps, beta, diverge,
+                      device) -> RangeTest:
+    """The loop of :func:`lr_range_test`, which checks the arguments and puts the model back."""
     result, average, batches = RangeTest(), 0.0, iter(loader)
     model.train()
     for i in range(steps):
@@ -389,8 +416,6 @@ def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end
         if i < steps - 1 and (smooth != smooth or smooth > diverge * min(result.smoothed)):
             result.stopped_early = True
             break
-    model.load_state_dict(saved_model)
-    optimizer.load_state_dict(saved_opt)
     return result
 
 

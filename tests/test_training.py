@@ -280,6 +280,51 @@ def test_range_test_puts_the_model_and_optimizer_back():
     assert all(torch.equal(state["state"][0][k], v) for k, v in after["state"][0].items() if torch.is_tensor(v))
 
 
+def test_range_test_puts_back_the_train_or_eval_mode_of_every_submodule():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 1))
+    train, _ = loaders()
+    seen = []
+    model[1].register_forward_hook(lambda module, inp, out: seen.append(module.training))
+    model.eval()
+    model[1].train()  # a mixed setting, which model.train(flag) alone could not put back
+    training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1), steps=5)
+    assert seen == [True] * 5  # the test trains in train mode (dropout on)...
+    assert [m.training for m in model.modules()] == [False, False, True, False]  # ...and puts the modes back
+    model.eval()
+    training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1), steps=5)
+    assert not any(m.training for m in model.modules())
+
+
+def test_range_test_puts_the_model_back_even_when_it_fails_and_can_keep_the_final_weights():
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    model.eval()
+    weights = copy.deepcopy(model.state_dict())
+    train, _ = loaders()
+
+    def failing_loss(out, target):
+        if failing_loss.calls == 3:
+            raise RuntimeError("boom")
+        failing_loss.calls += 1
+        return nn.functional.mse_loss(out, target)
+
+    failing_loss.calls = 0
+    with pytest.raises(RuntimeError, match="boom"):
+        training.lr_range_test(model, failing_loss, train, torch.optim.SGD(model.parameters(), lr=0.1), steps=10)
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items()) and not model.training
+    r = training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1), steps=10)
+    assert r.final_state is None  # not kept unless asked
+    r = training.lr_range_test(model, nn.MSELoss(), train, torch.optim.SGD(model.parameters(), lr=0.1), steps=10,
+                               start_lr=1e-3, end_lr=1e-1, keep_final=True)  # fmt: skip
+    assert all(torch.equal(weights[k], v) for k, v in model.state_dict().items())  # the model is put back...
+    moved = nn.Linear(3, 1)
+    moved.load_state_dict(r.final_state)  # ...and the copy holds where the test left it
+    assert not torch.equal(moved.weight, model.weight)
+    X, y = train.dataset.tensors
+    assert nn.MSELoss()(moved(X), y) < nn.MSELoss()(model(X), y)  # ten small SGD steps made progress
+
+
 def test_range_test_stops_when_the_loss_blows_up_and_its_suggestion_trains():
     torch.manual_seed(0)
     model = nn.Linear(3, 1)
