@@ -124,10 +124,12 @@ class GANExplorer(Explorer):
         if not snapshots:
             raise ValueError("GANExplorer: no snapshots; record some while training.")
         self.snapshots = {int(step): (np.ravel(s), float(d)) for step, s, d in snapshots}
-        if bins is None:  # bins of `width` over every sample of every step: no tail is cut off
+        if bins is None:  # bins of `width` over 99.8% of all samples, pooled over the steps: a few
+            # stray samples do not squeeze the view, and those outside still count in the density's total
             every = np.concatenate([self.real, *(s for s, _ in self.snapshots.values())])
             every = every[np.isfinite(every)]
-            lo, hi = np.floor(every.min() * 2) / 2, np.ceil(every.max() * 2) / 2
+            low, high = np.quantile(every, [0.001, 0.999])
+            lo, hi = np.floor(low * 2) / 2, np.ceil(high * 2) / 2
             bins = np.linspace(lo, hi, int(round((hi - lo) / width)) + 1)
         self.bins = np.asarray(bins, float)
         self._densities = {step: self.density(s) for step, (s, _) in self.snapshots.items()}
