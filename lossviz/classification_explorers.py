@@ -202,7 +202,8 @@ class LogisticExplorer(Explorer):
 
     def _build(self):
         fig, (ax_s, ax_d) = plots.new_figure(2, 9.6, 4.8)
-        plots.surface_image(ax_s, self.w_values, self.w_values, self.surface)
+        start = (self.controls["w1"].value, self.controls["w2"].value)  # where the dot first sits
+        plots.surface_image(ax_s, self.w_values, self.w_values, self.surface, avoid=[start])
         plots.label(ax_s, "", "weight w1", "weight w2")
         # no tick at the lower-left corner, where the w1 and w2 labels would meet
         ax_s.xaxis.set_major_locator(MaxNLocator(nbins=5, prune="lower"))

@@ -291,13 +291,14 @@ def label(ax, title: str, xlabel: str, ylabel: str) -> None:
         ax.grid(True, alpha=0.3)
 
 
-def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str = "viridis"):
+def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str = "viridis", avoid=()):
     """A loss surface drawn once: shaded image, labelled contour lines, and a colour bar.
 
     The colour is ``log(1 + L)`` so the valley stays visible next to steep walls; the contour
     lines are labelled with the loss itself (every other line, so labels never crowd), in white
     with a dark outline that reads on every colour of the map; the two innermost rings are left
-    unlabelled, since paths and markers end in the valley and would cover them. No grid over the image.
+    unlabelled, since paths and markers end in the valley and would cover them; so is any label
+    within a tenth of the axes of a point in ``avoid`` (where a marker starts). No grid over the image.
     """
     from matplotlib import patheffects
 
@@ -307,7 +308,11 @@ def surface_image(ax, w_values, b_values, surface, levels: int = 12, cmap: str =
     lines = ax.contour(w_values, b_values, surface, levels=np.unique(contour_levels),
                        colors="white", linewidths=0.7, alpha=0.8)  # fmt: skip
     labels = ax.clabel(lines, lines.levels[2::2], fontsize="x-small", fmt=lambda v: num(v))
-    for text in labels:
+    span = np.array([w_values[-1] - w_values[0], b_values[-1] - b_values[0]])
+    for text in list(labels):
+        if any(np.hypot(*((np.array(text.get_position()) - point) / span)) < 0.1 for point in avoid):
+            text.remove()
+            continue
         text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="black")])
     ax.figure.colorbar(image, ax=ax, label="log(1 + loss)")
     no_grid(ax)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -97,3 +98,20 @@ def test_static_ipympl_figures_lose_their_header_and_resize_grip():
     plots.quiet_canvas(fig)
     assert fig.canvas.header_visible is False and fig.canvas.resizable is False
     plots.quiet_canvas(_figure())  # an Agg canvas has neither: nothing to do, nothing raised
+
+
+def test_surface_labels_leave_room_where_a_marker_starts():
+    import matplotlib.pyplot as plt
+
+    w = np.linspace(-4, 4, 81)
+    surface = (w[None, :] - 1) ** 2 + (w[:, None] + 1) ** 2
+    fig, ax = plt.subplots()
+    plots.surface_image(ax, w, w, surface)
+    positions = [t.get_position() for t in ax.texts]
+    assert positions, "the surface should carry contour labels"
+    start = positions[0]
+    fig2, ax2 = plt.subplots()
+    plots.surface_image(ax2, w, w, surface, avoid=[start])
+    assert all(np.hypot(x - start[0], y - start[1]) >= 0.8 for x, y in (t.get_position() for t in ax2.texts))
+    plt.close(fig)
+    plt.close(fig2)
