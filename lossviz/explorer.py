@@ -300,6 +300,9 @@ def _whole_frame(canvas):
             return None
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
         canvas.set_image_mode("full")
+        # ipympl makes the figure's data URL (its picture before a browser view exists, as under
+        # nbconvert) from this copy of the last frame, not from the PNG.
+        canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()
         canvas._force_full = canvas._png_is_old = False
         return png_fast(pixels)
 

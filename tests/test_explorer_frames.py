@@ -50,3 +50,25 @@ def test_fast_png_frames_decode_to_exactly_the_canvas_pixels():
         image = Image.open(io.BytesIO(png_fast(pixels)))
         assert image.mode == mode
         assert np.array_equal(np.asarray(image.convert("RGBA")), pixels)
+
+
+DATA_URL_SCRIPT = r"""
+import matplotlib
+matplotlib.use("module://ipympl.backend_nbagg")
+import base64, io
+import numpy as np
+from PIL import Image
+from lossviz import widgets
+ex = widgets.PointLossExplorer(loss="mse", prediction=3.0, target=1.0)
+canvas = ex.fig.canvas                   # no browser view: syncing_data_url stays True, as under nbconvert
+canvas.draw()
+canvas.manager.refresh_all()             # a frame leaves: ipympl refreshes its data URL from it
+image = np.asarray(Image.open(io.BytesIO(base64.b64decode(canvas._data_url))).convert("RGBA"))
+shown = np.asarray(canvas.get_renderer().buffer_rgba())
+print(image.shape == shown.shape and bool(np.array_equal(image, shown)))
+"""
+
+
+def test_without_a_browser_view_the_data_url_holds_the_whole_frame():
+    out = subprocess.run([sys.executable, "-c", DATA_URL_SCRIPT], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1] == "True", out.stdout + out.stderr
