@@ -33,12 +33,7 @@ def fit_linear_svms(X, y, lams, steps: int = 2000, lr: float = 0.5, seed: int = 
     import torch
 
     fn = "fit_linear_svms"
-    X = checks.as_float_array(X, "X", fn)
-    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
-    y = checks.as_float_array(y, "y", fn)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"{fn}: y must have shape ({X.shape[0]},), one label per row of X, but has {y.shape}.")
-    checks.check_plus_minus_one(y, "y", fn)
+    X, y = _samples(X, y, fn)
     lams = checks.as_float_array(np.atleast_1d(lams), "lams", fn)
     if np.any(lams < 0):
         raise ValueError(f"{fn}: every regularisation strength must be >= 0, got {lams.min():g}.")
@@ -50,6 +45,17 @@ def fit_linear_svms(X, y, lams, steps: int = 2000, lr: float = 0.5, seed: int = 
         return _descend(X, y, lams, steps, lr, seed)
     finally:
         torch.set_num_threads(threads)
+
+
+def _samples(X, y, fn: str):
+    """X as (N, features) floats and y as N labels in {-1, +1}, or a ValueError naming ``fn``."""
+    X = checks.as_float_array(X, "X", fn)
+    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
+    y = checks.as_float_array(y, "y", fn)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"{fn}: y must have shape ({X.shape[0]},), one label per row of X, but has {y.shape}.")
+    checks.check_plus_minus_one(y, "y", fn)
+    return X, y
 
 
 def _descend(X, y, lams, steps, lr, seed):
@@ -89,12 +95,7 @@ def objective(X, y, w, b, lam) -> float:
     PyTorch: ``torch.clamp(1 - y * (X @ w + b), min=0).mean() + lam / 2 * (w ** 2).sum()``.
     """
     fn = "objective"
-    X = checks.as_float_array(X, "X", fn)
-    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
-    y = checks.as_float_array(y, "y", fn)
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"{fn}: y must have shape ({X.shape[0]},), one label per row of X, but has {y.shape}.")
-    checks.check_plus_minus_one(y, "y", fn)
+    X, y = _samples(X, y, fn)
     w = checks.as_float_array(w, "w", fn)
     if w.shape != (X.shape[1],):
         raise ValueError(f"{fn}: w must have shape ({X.shape[1]},), one weight per column of X, "
@@ -157,13 +158,8 @@ def dual_lower_bound(X, y, alpha_y, lam, atol: float = 1e-9) -> float:
     ``sum_i alpha_i y_i`` differ from 0 by ``atol * C * n``.
     """
     fn = "dual_lower_bound"
-    X = checks.as_float_array(X, "X", fn)
-    checks.check_ndim(X, 2, "X", fn, "(N samples, features)")
-    y = checks.as_float_array(y, "y", fn)
+    X, y = _samples(X, y, fn)
     n = X.shape[0]
-    if y.shape != (n,):
-        raise ValueError(f"{fn}: y must have shape ({n},), one label per row of X, but has {y.shape}.")
-    checks.check_plus_minus_one(y, "y", fn)
     alpha_y = checks.as_float_array(alpha_y, "alpha_y", fn)
     if alpha_y.shape != (n,):
         raise ValueError(f"{fn}: alpha_y must have shape ({n},), alpha_i * y_i for every sample, but has "
