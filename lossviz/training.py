@@ -116,9 +116,12 @@ class LiveCurve:
     waits for the browser's first message. Without a notebook front end nothing is shown.
     """
 
-    # Rendering the curve costs ~50 ms; an epoch can take 5 ms. The bar moves every epoch,
-    # the curve at most every MIN_INTERVAL seconds (and once more at the end).
+    # Rendering the curve costs 50-150 ms; an epoch can take 5 ms. The bar moves every epoch. The
+    # curve is redrawn once training has run MIN_INTERVAL seconds since the last drawing, and at
+    # least RENDER_SHARE times as long as that drawing took, so drawing never takes more than a
+    # quarter of the time on a slow machine (and once more at the end).
     MIN_INTERVAL = 0.3
+    RENDER_SHARE = 3.0
 
     def __init__(self, epochs: int, title: str = "training", metric_name: str | None = None):
         import ipywidgets as W
@@ -156,7 +159,7 @@ class LiveCurve:
         self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
         self.text = W.Label(value="")
         self.image = W.Image(format="png", layout=W.Layout(width=f"{int(width * 100)}px"))
-        self._drawn_at = 0.0
+        self._drawn_at, self._wait = 0.0, 0.0
         in_kernel = get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
         self.static = plots.backend_kind() == "static"  # make html: one picture at the end
         self.shown = in_kernel and not self.static
@@ -173,9 +176,9 @@ class LiveCurve:
             last += f"; {self.metric_name}: train {num(history.train_metric[-1])}"
             last += f", validation {num(history.val_metric[-1])}" if history.val_metric else ""
         self.text.value = last
-        if not force and time.perf_counter() - self._drawn_at < self.MIN_INTERVAL:
+        if not force and time.perf_counter() - self._drawn_at < self._wait:
             return
-        self._drawn_at = time.perf_counter()
+        started = time.perf_counter()
         self.train_line.set_data(epochs, history.train_loss)
         if history.val_loss:
             self.val_line.set_data(epochs, history.val_loss)
@@ -197,6 +200,8 @@ class LiveCurve:
             with io.BytesIO() as png:
                 self.fig.savefig(png, format="png", dpi=90)
                 self.image.value = png.getvalue()
+        self._drawn_at = time.perf_counter()
+        self._wait = max(self.MIN_INTERVAL, self.RENDER_SHARE * (self._drawn_at - started))
 
     def close(self, history: History) -> None:
         if history.train_loss:

@@ -83,6 +83,31 @@ def test_live_curve_moves_its_lines():
     assert curve.best.get_xdata()[0] == 2 and curve.bar.value == 3
 
 
+
+def test_live_curve_drawing_takes_at_most_a_quarter_of_the_time(monkeypatch):
+    # A fake clock: each epoch of training takes 10 ms, each drawing 200 ms (a slow machine).
+    clock = [1000.0]
+    monkeypatch.setattr(training.time, "perf_counter", lambda: clock[0])
+    curve = training.LiveCurve(epochs=500)
+    curve.shown = True
+    drawings = []
+
+    def slow_savefig(*args, **kwargs):
+        drawings.append(clock[0] - 1000.0)
+        clock[0] += 0.2
+
+    monkeypatch.setattr(curve.fig, "savefig", slow_savefig)
+    h = training.History()
+    for epoch in range(500):
+        clock[0] += 0.01
+        h.train_loss.append(1.0 / (epoch + 1))
+        curve.update(h)
+    drawing = 0.2 * len(drawings)
+    assert drawings[0] == pytest.approx(0.01)  # the first epoch is drawn at once
+    assert drawing <= 0.25 * (clock[0] - 1000.0) + 0.2  # at most a quarter, give or take the last drawing
+    assert len(drawings) >= 5  # and it is still drawn while training runs (5 s of training here)
+
+
 def test_checkpoint_round_trip(tmp_path):
     torch.manual_seed(0)
     model = nn.Linear(3, 1)
