@@ -8,6 +8,7 @@ modules (matplotlib, ipywidgets) load the first time a lesson asks for them, so
 import importlib
 
 from . import checks, losses
+from .i18n import language, set_language
 
 __version__ = "0.1.0"
 
@@ -21,4 +22,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'lossviz' has no attribute {name!r}")
 
 
-__all__ = ["checks", "losses", *sorted(_LAZY)]
+__all__ = ["checks", "losses", "language", "set_language", *sorted(_LAZY)]

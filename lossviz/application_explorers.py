@@ -7,6 +7,7 @@ from matplotlib.patches import Rectangle
 
 from . import checks, plots
 from .explorer import Explorer, choice, settled_top
+from .i18n import N_, _
 
 
 class DetectionExplorer(Explorer):
@@ -26,7 +27,7 @@ class DetectionExplorer(Explorer):
         self.boxes = checks.as_float_array(boxes, "boxes", "DetectionExplorer")
         self.classes = np.asarray(classes)
         if not results:
-            raise ValueError("DetectionExplorer: results is empty; train at least one weight.")
+            raise ValueError(_("DetectionExplorer: results is empty; train at least one weight."))
         self.results = dict(sorted(results.items()))
         self.names = class_names
         self.split = split
@@ -35,7 +36,7 @@ class DetectionExplorer(Explorer):
     def _controls(self):
         weights = list(self.results)
         options = [(_setting(w), w) for w in weights]  # labelled as the ticks and the title write them
-        return {"weight": choice("box-loss weight λ", options, weights[len(weights) // 2])}
+        return {"weight": choice(N_("box-loss weight λ"), options, weights[len(weights) // 2])}
 
     def _build(self):
         k = min(len(self.images), 8)
@@ -94,9 +95,9 @@ class DetectionExplorer(Explorer):
         self.now.set_xdata([i, i])
         self.trade.set_title(f"λ = {_setting(weight)}: accuracy {plots.num(r['accuracy'])},\n"
                              f"mean IoU {plots.num(r['miou'])}")  # fmt: skip
-        self.numbers = {"accuracy": r["accuracy"], "mean IoU": r["miou"]}
+        self.numbers = {N_("accuracy"): r["accuracy"], N_("mean IoU"): r["miou"]}
         if self.has_hits:
-            self.numbers["class right, IoU > 0.5"] = r["hits"]
+            self.numbers[N_("class right, IoU > 0.5")] = r["hits"]
 
     def drawn(self) -> dict:
         return {"boxes": np.array([[r.get_x(), r.get_y(), r.get_x() + r.get_width(), r.get_y() + r.get_height()]
@@ -122,7 +123,7 @@ class GANExplorer(Explorer):
     def __init__(self, real, snapshots, bins=None, width: float = 0.15):
         self.real = checks.as_float_array(real, "real", "GANExplorer").ravel()
         if not snapshots:
-            raise ValueError("GANExplorer: no snapshots; record some while training.")
+            raise ValueError(_("GANExplorer: no snapshots; record some while training."))
         self.snapshots = {int(step): (np.ravel(s), float(d)) for step, s, d in snapshots}
         if bins is None:  # bins of `width` over 99.8% of all samples, pooled over the steps: a few
             # stray samples do not squeeze the view, and those outside still count in the density's total
@@ -143,7 +144,7 @@ class GANExplorer(Explorer):
 
     def _controls(self):
         steps = list(self.snapshots)
-        control = choice("training step", steps, steps[0])
+        control = choice(N_("training step"), steps, steps[0])
         if len(steps) > 1 and not control.label:
             # ipywidgets 8 leaves .label empty when the first option is the initial value, and the
             # readout shows the label; choosing another option and back fills it (no observer yet).
@@ -185,7 +186,7 @@ class GANExplorer(Explorer):
         self.fake.set_ydata(density)
         self.now.set_data([step], [distance])
         self.ax.set_title(f"step {step}: W1 = {plots.num(distance)}")
-        self.numbers = {"W1": distance, "share right of 0": float(np.mean(samples > 0))}
+        self.numbers = {N_("W1"): distance, N_("share right of 0"): float(np.mean(samples > 0))}
 
     def drawn(self) -> dict:
         return {"density": np.asarray(self.fake.get_ydata()), "distance": float(self.now.get_ydata()[0]),

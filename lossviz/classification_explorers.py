@@ -9,6 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import checks, losses, margins, plots, surfaces, svm
 from .explorer import Explorer, choice, settled_top, slider
+from .i18n import N_, _
 
 
 def _bars(ax, n, colour, offset=0.0, width=0.8, label=None):
@@ -22,10 +23,10 @@ class SoftmaxExplorer(Explorer):
     def __init__(self, classes=("cat", "dog", "bird"), logits=(2.0, 1.0, 0.1), true_class: int = 0):
         self.classes = tuple(classes)
         if len(logits) != len(self.classes):
-            raise ValueError(f"SoftmaxExplorer: give one logit per class: {len(self.classes)} classes "
-                             f"but {len(logits)} logits.")  # fmt: skip
+            raise ValueError(_("SoftmaxExplorer: give one logit per class: {n_classes} classes but {n_logits} "
+                    "logits.").format(n_classes=len(self.classes), n_logits=len(logits)))  # fmt: skip
         if not 0 <= true_class < len(self.classes):
-            raise ValueError(f"SoftmaxExplorer: true_class must be in 0..{len(self.classes) - 1}, got {true_class}.")
+            raise ValueError(_("SoftmaxExplorer: true_class must be in 0..{value}, got {true_class}.").format(value=len(self.classes) - 1, true_class=true_class))
         self._initial = (tuple(float(z) for z in logits), true_class)
         super().__init__()
 
@@ -33,9 +34,9 @@ class SoftmaxExplorer(Explorer):
         logits, true_class = self._initial
         controls = {f"z{k}": slider(f"logit z{k} ({name})", -6.0, 6.0, logits[k])
                     for k, name in enumerate(self.classes)}  # fmt: skip
-        controls["T"] = slider("temperature T", 0.1, 5.0, 1.0)
+        controls["T"] = slider(N_("temperature T"), 0.1, 5.0, 1.0)
         controls["true_class"] = W.Dropdown(options=[(n, k) for k, n in enumerate(self.classes)],
-                                            value=true_class, description="true class")  # fmt: skip
+                                            value=true_class, description=_("true class"))  # fmt: skip
         return controls
 
     def _build(self):
@@ -68,7 +69,7 @@ class SoftmaxExplorer(Explorer):
         self._loss = float(loss)
         self.ax_p.set_title(f"CE = −log p({name}) = {plots.num(loss)}")
         self.ax_g.set_title(f"pushes z{true_class} up by {plots.num(-grad[true_class])}")
-        self.numbers = {f"p({name})": float(p[true_class]), "CE": float(loss)}
+        self.numbers = {f"p({name})": float(p[true_class]), N_("CE"): float(loss)}
 
     def drawn(self) -> dict:
         return {"probabilities": np.array([b.get_height() for b in self.prob_bars]),
@@ -84,14 +85,14 @@ class LabelSmoothingExplorer(Explorer):
 
     def __init__(self, classes: int = 5):
         if not isinstance(classes, int) or classes < 2:
-            raise ValueError(f"LabelSmoothingExplorer: classes must be a whole number >= 2, got {classes!r}.")
+            raise ValueError(_("LabelSmoothingExplorer: classes must be a whole number >= 2, got {classes!r}.").format(classes=classes))
         self.C = classes
         self.grid = np.linspace(*self.MARGINS, 241)
         super().__init__()
 
     def _controls(self):
-        return {"eps": slider("smoothing ε", 0.0, 0.5, 0.1, step=0.01),
-                "margin": slider("logit margin of the true class", *self.MARGINS, 3.0, step=0.1)}  # fmt: skip
+        return {"eps": slider(N_("smoothing ε"), 0.0, 0.5, 0.1, step=0.01),
+                "margin": slider(N_("logit margin of the true class"), *self.MARGINS, 3.0, step=0.1)}  # fmt: skip
 
     def logits(self, margin) -> np.ndarray:
         """Class 0 is the true class, ``margin`` above the other logits (all 0)."""
@@ -145,7 +146,7 @@ class LabelSmoothingExplorer(Explorer):
             self.static_changed()
         self.ax_t.set_title(f"true-class target {plots.num(target[0])}")
         self.ax_l.set_title("no minimum (→ ∞)" if np.isinf(best) else f"minimum at margin {plots.num(best)}")
-        self.numbers = {"CE": float(loss), "p(true)": float(p[0])}
+        self.numbers = {N_("CE"): float(loss), N_("p(true)"): float(p[0])}
 
     def drawn(self) -> dict:
         return {"target": np.array([b.get_height() for b in self.target_bars]),
@@ -183,10 +184,10 @@ class LogisticExplorer(Explorer):
     def __init__(self, X, y, w_range=(-4.0, 4.0), grid: int = 121):
         fn = "LogisticExplorer"
         self.X = checks.as_float_array(X, "X", fn)
-        checks.check_ndim(self.X, 2, "X", fn, "(N samples, 2 features)")
+        checks.check_ndim(self.X, 2, "X", fn, N_("(N samples, 2 features)"))
         self.y = checks.as_float_array(y, "y", fn)
         if self.y.shape != (self.X.shape[0],):
-            raise ValueError(f"{fn}: y must have shape ({self.X.shape[0]},), one label per row of X.")
+            raise ValueError(_("{fn}: y must have shape ({shape},), one label per row of X.").format(fn=fn, shape=self.X.shape[0]))
         checks.check_probabilities(self.y, "y", fn, "Labels for logistic regression are 0 or 1.")
         self.w_values = np.linspace(*w_range, grid)
         self.surface = surfaces.loss_surface(losses.binary_cross_entropy_with_logits, self.X, self.y,
@@ -198,7 +199,7 @@ class LogisticExplorer(Explorer):
 
     def _controls(self):
         lo, hi = self.w_values[0], self.w_values[-1]
-        return {"w1": slider("weight w1", lo, hi, -1.0), "w2": slider("weight w2", lo, hi, 2.0)}
+        return {"w1": slider(N_("weight w1"), lo, hi, -1.0), "w2": slider(N_("weight w2"), lo, hi, 2.0)}
 
     def _build(self):
         fig, (ax_s, ax_d) = plots.new_figure(2, 9.6, 4.8)
@@ -231,7 +232,7 @@ class LogisticExplorer(Explorer):
         self._loss, self._accuracy = float(loss), accuracy
         self.ax_s.set_title(f"BCE over (w1, w2): {plots.num(loss)}")
         self.ax_d.set_title(f"training accuracy {plots.num(round(100 * accuracy))}%")
-        self.numbers = {"BCE": float(loss), "|w|": float(np.hypot(w1, w2))}
+        self.numbers = {N_("BCE"): float(loss), N_("|w|"): float(np.hypot(w1, w2))}
 
     def drawn(self) -> dict:
         (w1,), (w2,) = self.marker.get_data()
@@ -252,7 +253,7 @@ class MarginExplorer(Explorer):
                "squared_hinge": plots.PALETTE["sky"], "logistic": plots.LOSS_COLOURS["cross_entropy"]}  # fmt: skip
 
     def _controls(self):
-        return {"margin": slider("margin m = y·f(x)", *self.RANGE, -0.5)}
+        return {"margin": slider(N_("margin m = y·f(x)"), *self.RANGE, -0.5)}
 
     def _build(self):
         fig, (ax_l, ax_g) = plots.new_figure(2, 9.6, 4.4)
@@ -307,8 +308,8 @@ class MarginExplorer(Explorer):
             where = "right, beyond the margin"
         self.ax_l.set_title(where)
         self.ax_g.set_title(f"logistic gradient {plots.num(grads['logistic'])}")
-        self.numbers = {"hinge": values["hinge"], "squared hinge": values["squared_hinge"],
-                        "logistic": values["logistic"]}  # fmt: skip
+        self.numbers = {N_("hinge"): values["hinge"], N_("squared hinge"): values["squared_hinge"],
+                        N_("logistic"): values["logistic"]}  # fmt: skip
 
     def drawn(self) -> dict:
         return {"margin": float(self.now[0].get_xdata()[0]),
@@ -334,7 +335,7 @@ class SVMExplorer(Explorer):
 
     def _controls(self):
         options = [(plots.num(float(lam)), float(lam)) for lam in self.lams]
-        return {"lam": choice("regularisation λ", options, options[len(options) // 2][1])}
+        return {"lam": choice(N_("regularisation λ"), options, options[len(options) // 2][1])}
 
     def _build(self):
         fig, (ax_d, ax_p) = plots.new_figure(2, 9.6, 5.0)
@@ -369,7 +370,7 @@ class SVMExplorer(Explorer):
         accuracy = float(np.mean(np.sign(self.X @ w + b) == self.y))
         self.ax_d.set_title(f"margin width 2/|w| = {plots.num(self.width[k])}")
         # in percent, as the lessons print an accuracy (lesson 02's "76%", this lesson's "93%")
-        self.numbers = {"support vectors": int(self.n_support[k]), "training accuracy": f"{round(100 * accuracy)}%"}
+        self.numbers = {N_("support vectors"): int(self.n_support[k]), N_("training accuracy"): f"{round(100 * accuracy)}%"}
 
     def drawn(self) -> dict:
         k = int(np.argmin(np.abs(self.lams - self.controls["lam"].value)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, losses
+from .i18n import N_, _
 
 
 def info_nce(z1, z2, temperature: float = 0.1) -> float:
@@ -22,7 +23,7 @@ def info_nce(z1, z2, temperature: float = 0.1) -> float:
     a = checks.as_float_array(z1, "z1", fn)
     b = checks.as_float_array(z2, "z2", fn)
     checks.check_same_shape(a, b, ("z1", "z2"), fn)
-    checks.check_ndim(a, 2, "z1", fn, "(N samples, D dimensions)")
+    checks.check_ndim(a, 2, "z1", fn, N_("(N samples, D dimensions)"))
     tau = checks.check_positive(temperature, "temperature", fn)
     a = a / np.linalg.norm(a, axis=1, keepdims=True)
     b = b / np.linalg.norm(b, axis=1, keepdims=True)
@@ -39,9 +40,9 @@ def best_line_accuracy(X, y, directions: int = 3600) -> float:
     """
     fn = "best_line_accuracy"
     X = checks.as_float_array(X, "X", fn)
-    checks.check_ndim(X, 2, "X", fn, "(N points, 2 coordinates)")
+    checks.check_ndim(X, 2, "X", fn, N_("(N points, 2 coordinates)"))
     if X.shape[1] != 2:
-        raise ValueError(f"{fn}: X must have 2 columns (points in the plane), got shape {X.shape}.")
+        raise ValueError(_("{fn}: X must have 2 columns (points in the plane), got shape {shape}.").format(fn=fn, shape=X.shape))
     y = checks.as_index_array(y, "y", fn)
     checks.check_class_indices(y, 2, "y", fn)
     angles = np.linspace(0, 2 * np.pi, directions, endpoint=False)

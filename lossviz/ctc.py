@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
+from .i18n import N_, _
 
 
 def _logsumexp(*terms):
@@ -37,14 +38,14 @@ def _logsumexp(*terms):
 
 def _inputs(log_probs, target, blank, fn):
     lp = checks.as_float_array(log_probs, "log_probs", fn, allow_nonfinite=True)
-    checks.check_ndim(lp, 2, "log_probs", fn, "(T frames, C symbols)")
+    checks.check_ndim(lp, 2, "log_probs", fn, N_("(T frames, C symbols)"))
     if np.isnan(lp).any() or np.isposinf(lp).any():
-        raise ValueError(f"{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.")
+        raise ValueError(_("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(fn=fn))
     tgt = checks.as_index_array(target, "target", fn) if np.size(target) else np.zeros(0, np.int64)
     if tgt.ndim != 1:
-        raise ValueError(f"{fn}: target must be one sequence of symbol indices, shape (S,), not {tgt.shape}.")
+        raise ValueError(_("{fn}: target must be one sequence of symbol indices, shape (S,), not {shape}.").format(fn=fn, shape=tgt.shape))
     if np.any(tgt == blank) or np.any(tgt < 0) or np.any(tgt >= lp.shape[1]):
-        raise ValueError(f"{fn}: target symbols must lie in 0..{lp.shape[1] - 1} and never be the blank ({blank}).")
+        raise ValueError(_("{fn}: target symbols must lie in 0..{value} and never be the blank ({blank}).").format(fn=fn, value=lp.shape[1] - 1, blank=blank))
     ext = np.full(2 * len(tgt) + 1, blank)
     ext[1::2] = tgt
     return lp, ext
@@ -135,7 +136,7 @@ def loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0, redu
     """
     checks.check_reduction(reduction, "ctc.loss")
     lp = checks.as_float_array(log_probs, "log_probs", "ctc.loss", allow_nonfinite=True)
-    checks.check_ndim(lp, 3, "log_probs", "ctc.loss", "(T frames, N sequences, C symbols)")
+    checks.check_ndim(lp, 3, "log_probs", "ctc.loss", N_("(T frames, N sequences, C symbols)"))
     targets = checks.as_index_array(targets, "targets", "ctc.loss")
     per = np.array([forward(lp[: int(T), n], targets[n, : int(S)], blank)[0]
                     for n, (T, S) in enumerate(zip(input_lengths, target_lengths))])  # fmt: skip
@@ -179,13 +180,12 @@ def label_runs(path, blank: int = 0) -> list[tuple[int, int, int]]:
 
 def _log_probs_2d(log_probs, blank, fn):
     lp = checks.as_float_array(log_probs, "log_probs", fn, allow_nonfinite=True)
-    checks.check_ndim(lp, 2, "log_probs", fn, "(T frames, C symbols)")
+    checks.check_ndim(lp, 2, "log_probs", fn, N_("(T frames, C symbols)"))
     if np.isnan(lp).any() or np.isposinf(lp).any():
-        raise ValueError(f"{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), "
-                         "without NaN or +inf.")  # fmt: skip
+        raise ValueError(_("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(fn=fn))  # fmt: skip
     if isinstance(blank, bool) or not isinstance(blank, (int, np.integer)) or not 0 <= blank < lp.shape[1]:
-        raise ValueError(f"{fn}: blank must be a symbol index in 0..{lp.shape[1] - 1} (log_probs has "
-                         f"{lp.shape[1]} symbols), not {blank!r}.")  # fmt: skip
+        raise ValueError(_("{fn}: blank must be a symbol index in 0..{value} (log_probs has {shape} symbols), "
+                "not {blank!r}.").format(fn=fn, value=lp.shape[1] - 1, shape=lp.shape[1], blank=blank))  # fmt: skip
     return lp
 
 
@@ -234,8 +234,8 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[t
     fn = "ctc.prefix_beam_search"
     lp = _log_probs_2d(log_probs, blank, fn)
     if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(f"{fn}: beam_width must be a positive integer (the number of prefixes kept "
-                         f"per frame), not {beam_width!r}. Try beam_width=8.")  # fmt: skip
+        raise ValueError(_("{fn}: beam_width must be a positive integer (the number of prefixes kept per "
+                "frame), not {beam_width!r}. Try beam_width=8.").format(fn=fn, beam_width=beam_width))  # fmt: skip
     symbols = [k for k in range(lp.shape[1]) if k != blank]
     beams = {(): (0.0, -np.inf)}  # prefix -> (log p_b, log p_nb)
     for frame in lp:
@@ -258,8 +258,8 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[t
         ranked = sorted(alive, key=lambda item: -np.logaddexp(*item[1]))
         beams = {prefix: (p_b, p_nb) for prefix, (p_b, p_nb) in ranked[:beam_width]}
         if not beams:
-            raise ValueError(f"{fn}: every path has probability 0 (a frame's log_probs are all -inf); "
-                             "give log-softmax outputs, whose rows sum to 1 in probability.")  # fmt: skip
+            raise ValueError(_("{fn}: every path has probability 0 (a frame's log_probs are all -inf); give "
+                    "log-softmax outputs, whose rows sum to 1 in probability.").format(fn=fn))  # fmt: skip
     return [(list(prefix), float(np.logaddexp(p_b, p_nb))) for prefix, (p_b, p_nb) in beams.items()]
 
 

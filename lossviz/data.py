@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
+from .i18n import _
 
 
 def _count(n, fn: str, least: int = 1) -> int:
     if not isinstance(n, (int, np.integer)) or n < least:
-        raise ValueError(f"{fn}: n must be a whole number of samples >= {least}, but got {n!r}.")
+        raise ValueError(_("{fn}: n must be a whole number of samples >= {least}, but got {n!r}.").format(fn=fn, least=least, n=n))
     return int(n)
 
 
@@ -26,10 +27,10 @@ def linear_regression(n: int = 40, w: float = 2.0, b: float = -1.0, noise: float
     """  # fmt: skip
     n = _count(n, "linear_regression", least=2)
     if noise < 0:
-        raise ValueError(f"linear_regression: noise is a standard deviation and must be >= 0, got {noise}.")
+        raise ValueError(_("linear_regression: noise is a standard deviation and must be >= 0, got {noise}.").format(noise=noise))
     lo, hi = x_range
     if not lo < hi:
-        raise ValueError(f"linear_regression: x_range must be (low, high) with low < high, got {x_range}.")
+        raise ValueError(_("linear_regression: x_range must be (low, high) with low < high, got {x_range}.").format(x_range=x_range))
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(lo, hi, size=n))
     return x, w * x + b + noise * rng.normal(size=n)
@@ -44,7 +45,7 @@ def friedman1(n: int = 1000, noise: float = 1.0, seed: int = 0):
     """
     n = _count(n, "friedman1", least=2)
     if noise < 0:
-        raise ValueError(f"friedman1: noise is a standard deviation and must be >= 0, got {noise}.")
+        raise ValueError(_("friedman1: noise is a standard deviation and must be >= 0, got {noise}.").format(noise=noise))
     rng = np.random.default_rng(seed)
     X = rng.uniform(size=(n, 10))
     y = (10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2
@@ -58,7 +59,7 @@ def with_outlier(x, y, index: int = -1, shift: float = 10.0):
     y = checks.as_float_array(y, "y", "with_outlier")
     checks.check_same_shape(x, y, ("x", "y"), "with_outlier")
     if not -y.size <= index < y.size:
-        raise ValueError(f"with_outlier: index {index} is outside 0..{y.size - 1}.")
+        raise ValueError(_("with_outlier: index {index} is outside 0..{value}.").format(index=index, value=y.size - 1))
     moved = y.copy()
     moved[index] += shift
     return x, moved
@@ -74,11 +75,12 @@ def blobs(n: int = 150, classes: int = 3, spread: float = 1.0, radius: float = 3
     """  # fmt: skip
     n = _count(n, "blobs", least=2)
     if not isinstance(classes, (int, np.integer)) or classes < 2:
-        raise ValueError(f"blobs: classes must be a whole number >= 2, got {classes!r}.")
+        raise ValueError(_("blobs: classes must be a whole number >= 2, got {classes!r}.").format(classes=classes))
     p = np.full(classes, 1.0 / classes) if proportions is None else np.asarray(proportions, float)
     if p.shape != (classes,) or np.any(p < 0) or not np.isclose(p.sum(), 1.0):
         raise ValueError(
-            f"blobs: proportions must be {classes} non-negative numbers summing to 1, got {proportions!r}."
+            _("blobs: proportions must be {classes} non-negative numbers summing to 1, got "
+                "{proportions!r}.").format(classes=classes, proportions=proportions)
         )
     rng = np.random.default_rng(seed)
     counts = np.floor(p * n).astype(int)
@@ -153,12 +155,12 @@ def ctc_sequences(n: int = 600, symbols: int = 4, dim: int = 8, noise: float = 0
     """  # fmt: skip
     n = _count(n, "ctc_sequences")
     if not 0.0 <= joined <= 1.0:
-        raise ValueError(f"ctc_sequences: joined is a probability in [0, 1], got {joined}.")
+        raise ValueError(_("ctc_sequences: joined is a probability in [0, 1], got {joined}.").format(joined=joined))
     rng = np.random.default_rng(seed)
     prototypes = np.random.default_rng(1234).normal(size=(symbols + 1, dim)) * 1.5
     prototypes[0] = 0.0  # silence
     feats, labels, sounding = [], [], []
-    for _ in range(n):
+    for _sample in range(n):
         label = rng.integers(1, symbols + 1, rng.integers(2, 5)).tolist()
         frames = []
         for k, s in enumerate(label):
@@ -192,7 +194,7 @@ _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 def number_words(number: int) -> list[str]:
     """0..999 in English words, the toy translation task: ``347 -> three hundred forty seven``."""
     if not isinstance(number, (int, np.integer)) or not 0 <= number <= 999:
-        raise ValueError(f"number_words: give a whole number in 0..999, got {number!r}.")
+        raise ValueError(_("number_words: give a whole number in 0..999, got {number!r}.").format(number=number))
     if number < 10:
         return [_ONES[number]]
     if number < 20:

@@ -25,6 +25,7 @@ import numpy as np
 from IPython.display import display
 
 from . import plots
+from .i18n import _
 
 
 
@@ -32,8 +33,8 @@ def slider(description: str, lo: float, hi: float, value: float, step: float = 0
            tooltip: str = "") -> W.FloatSlider:  # fmt: skip
     """A float slider that reports every position while dragged, with a readable label."""
     return W.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        tooltip=tooltip or description, continuous_update=True, readout_format=".3g",
+        value=value, min=lo, max=hi, step=step, description=_(description),
+        tooltip=_(tooltip or description), continuous_update=True, readout_format=".3g",
         style={"description_width": "initial"}, layout=W.Layout(width="420px"),
     )  # fmt: skip
 
@@ -42,7 +43,7 @@ def choice(description: str, options, value) -> W.SelectionSlider:
     """A slider over a fixed list (values trained or computed in advance); options may be
     values or ``(label, value)`` pairs."""
     return W.SelectionSlider(
-        options=options, value=value, description=description, continuous_update=True,
+        options=options, value=value, description=_(description), continuous_update=True,
         style={"description_width": "initial"}, layout=W.Layout(width="420px"),
     )  # fmt: skip
 
@@ -146,7 +147,8 @@ class Explorer:
         """The slider values, then the numbers that matter (``self.numbers``), in a fixed order."""
         settings = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown(c)}"
                              for name, c in self.controls.items())  # fmt: skip
-        numbers = ", ".join(f"{name} = {_fmt(value)}" for name, value in self.numbers.items())
+        # The names are marked with N_ where _draw writes them, and said in the student's language here.
+        numbers = ", ".join(f"{_(name)} = {_fmt(value)}" for name, value in self.numbers.items())
         return f"{settings} → {numbers}" if numbers else settings
 
     def _redraw(self) -> None:
@@ -222,19 +224,18 @@ class Explorer:
         for name, value in values.items():
             if name not in self.controls:
                 raise ValueError(
-                    f"{type(self).__name__}.set: there is no control {name!r}; "
-                    f"the controls are {sorted(self.controls)}."
+                    _("{name__}.set: there is no control {name!r}; the controls are {controls}.").format(name__=type(self).__name__, name=name, controls=sorted(self.controls))
                 )
             control = self.controls[name]
             if isinstance(control, W.FloatSlider) and not control.min <= value <= control.max:
                 raise ValueError(
-                    f"{type(self).__name__}.set: {name} = {value} is outside the slider's range "
-                    f"[{control.min:g}, {control.max:g}]."
+                    _("{name__}.set: {name} = {value} is outside the slider's range [{min:g}, "
+                        "{max:g}].").format(name__=type(self).__name__, name=name, value=value, min=control.min, max=control.max)
                 )
             choices = getattr(control, "_options_values", None)  # Dropdown, SelectionSlider
             if choices is not None and value not in choices:
                 raise ValueError(
-                    f"{type(self).__name__}.set: {name} = {value!r} is not one of the choices {list(choices)}."
+                    _("{name__}.set: {name} = {value!r} is not one of the choices {choices}.").format(name__=type(self).__name__, name=name, value=value, choices=list(choices))
                 )
         self._holding = True
         try:
@@ -255,7 +256,7 @@ class Explorer:
         if self.mode == "static":  # make html: the picture, the control values and the numbers, as text
             from IPython.display import Markdown
 
-            display(self.fig, Markdown(f"*Explorer, as last set:* {self.readout.value}"))
+            display(self.fig, Markdown(_("*Explorer, as last set:* {readout}").format(readout=self.readout.value)))
             return
         display(self.widget())
         if self.mode == "inline":

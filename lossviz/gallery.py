@@ -21,6 +21,7 @@ import numpy as np
 
 from . import losses, plots
 from .explorer import Explorer, slider
+from .i18n import N_, _
 
 
 def _ce(x, fn):
@@ -96,16 +97,16 @@ class GalleryExplorer(Explorer):
 
     def __init__(self, loss: str = "mse"):
         if loss not in ENTRIES:
-            raise ValueError(f"GalleryExplorer: unknown loss {loss!r}; choose from {list(ENTRIES)}.")
+            raise ValueError(_("GalleryExplorer: unknown loss {loss!r}; choose from {ENTRIES}.").format(loss=loss, ENTRIES=list(ENTRIES)))
         self._first = loss
         self._shown = None
         super().__init__()
 
     def _controls(self):
         lo, hi = ENTRIES[self._first][3]
-        return {"loss": W.Dropdown(options=list(ENTRIES), value=self._first, description="loss"),
-                "position": slider(f"input {SYMBOLS[self._first]}", lo, hi, self.x_of(self._first, 0.3),
-                                   step=_step(lo, hi), tooltip="the input on the x axis")}  # fmt: skip
+        return {"loss": W.Dropdown(options=list(ENTRIES), value=self._first, description=_("loss")),
+                "position": slider(_("input {symbol}").format(symbol=SYMBOLS[self._first]), lo, hi, self.x_of(self._first, 0.3),
+                                   step=_step(lo, hi), tooltip=N_("the input on the x axis"))}  # fmt: skip
 
     def _build(self):
         fig, (ax_l, ax_g) = plots.new_figure(2, 9.6, 3.8)
@@ -132,8 +133,8 @@ class GalleryExplorer(Explorer):
         if loss in ENTRIES and loss != self._shown:
             lo, hi = ENTRIES[loss][3]
             if "position" in values and not lo <= values["position"] <= hi:
-                raise ValueError(f"GalleryExplorer.set: position = {values['position']} is outside the range of "
-                                 f"{loss}'s input [{lo:g}, {hi:g}].")  # fmt: skip
+                raise ValueError(_("GalleryExplorer.set: position = {values} is outside the range of {loss}'s "
+                        "input [{lo:g}, {hi:g}].").format(values=values['position'], loss=loss, lo=lo, hi=hi))  # fmt: skip
             self._fit_slider(loss, self.controls["position"].value)
         return super().set(**values)
 
@@ -155,7 +156,7 @@ class GalleryExplorer(Explorer):
         try:
             with control.hold_trait_notifications():  # validated together, once all are set
                 control.min, control.max, control.step, control.value = lo, hi, _step(lo, hi), x
-            control.description = f"input {SYMBOLS[loss]}"
+            control.description = _("input {symbol}").format(symbol=SYMBOLS[loss])
         finally:
             self._holding = holding
         return x
@@ -194,7 +195,7 @@ class GalleryExplorer(Explorer):
         symbol = SYMBOLS[loss]
         self.ax_l.set_title(f"at {symbol} = {plots.num(x[0])}: loss {plots.num(value)}")
         self.ax_g.set_title(f"gradient: {plots.num(slope)}")
-        self.numbers = {"loss": value, "gradient": slope}
+        self.numbers = {N_("loss"): value, N_("gradient"): slope}
 
     def drawn(self) -> dict:
         return {"x": float(self.point.get_xdata()[0]), "loss": float(self.point.get_ydata()[0]),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, losses
+from .i18n import _
 
 
 def _a(logit, fn):
@@ -73,9 +74,13 @@ def wasserstein_1d(a, b) -> float:
 def _grid_and_densities(x, p, q, names, fn):
     x = checks.as_float_array(x, "x", fn)
     if x.ndim != 1 or x.size < 2 or np.any(np.diff(x) <= 0):
-        raise ValueError(f"{fn}: x must be a 1-D grid of at least 2 increasing points, but it has shape "
-                         f"{tuple(x.shape)}{'' if x.ndim != 1 or x.size < 2 else ' and does not increase'}. "
-                         "Use np.linspace(lo, hi, n).")
+        if x.ndim != 1 or x.size < 2:
+            message = _("{fn}: x must be a 1-D grid of at least 2 increasing points, but it has shape "
+                        "{shape}. Use np.linspace(lo, hi, n).")  # fmt: skip
+        else:
+            message = _("{fn}: x must be a 1-D grid of at least 2 increasing points, but it has shape "
+                        "{shape} and does not increase. Use np.linspace(lo, hi, n).")  # fmt: skip
+        raise ValueError(message.format(fn=fn, shape=tuple(x.shape)))
     out = [x]
     for name, density in zip(names, (p, q)):
         density = checks.as_float_array(density, name, fn)
@@ -87,8 +92,8 @@ def _grid_and_densities(x, p, q, names, fn):
 
 def _non_negative(density, name, fn):
     if np.any(density < 0):
-        raise ValueError(f"{fn}: {name} holds a density, which is never negative, but its smallest value is "
-                         f"{density.min():g}. Pass the density's values on the grid (such as scipy.stats.norm.pdf(x)).")
+        raise ValueError(_("{fn}: {name} holds a density, which is never negative, but its smallest value is "
+                "{min:g}. Pass the density's values on the grid (such as scipy.stats.norm.pdf(x)).").format(fn=fn, name=name, min=density.min()))
 
 
 def _trapezoid(f, x) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
+from .i18n import N_, _
 
 __all__ = [
     "mse", "mse_grad",
@@ -186,7 +187,7 @@ def _cross_entropy_inputs(logits, target, label_smoothing, reduction, fn):
     checks.check_reduction(reduction, fn)
     eps = checks.check_in_range(label_smoothing, "label_smoothing", fn, 0.0, 1.0)
     z = checks.as_float_array(logits, "logits", fn)
-    checks.check_ndim(z, 2, "logits", fn, "(N samples, C classes)")
+    checks.check_ndim(z, 2, "logits", fn, N_("(N samples, C classes)"))
     n, c = z.shape
     t_raw = checks.to_array(target, "target", fn)
     if t_raw.ndim == 2:  # probabilities, one row per sample
@@ -198,8 +199,8 @@ def _cross_entropy_inputs(logits, target, label_smoothing, reduction, fn):
         idx = checks.as_index_array(t_raw, "target", fn)
         if idx.shape != (n,):
             raise ValueError(
-                f"{fn}: target must be class indices of shape ({n},) (one per row of logits) "
-                f"or class probabilities of shape ({n}, {c}), but it has shape {idx.shape}."
+                _("{fn}: target must be class indices of shape ({n},) (one per row of logits) or "
+                    "class probabilities of shape ({n}, {c}), but it has shape {shape}.").format(fn=fn, n=n, c=c, shape=idx.shape)
             )
         checks.check_class_indices(idx, c, "target", fn)
         t = np.zeros((n, c))
@@ -326,12 +327,12 @@ def _multi_margin_inputs(scores, target, margin, reduction, fn):
     checks.check_reduction(reduction, fn)
     margin = checks.check_positive(margin, "margin", fn)
     x = checks.as_float_array(scores, "scores", fn)
-    checks.check_ndim(x, 2, "scores", fn, "(N samples, C classes)")
+    checks.check_ndim(x, 2, "scores", fn, N_("(N samples, C classes)"))
     y = checks.as_index_array(target, "target", fn)
     if y.shape != (x.shape[0],):
         raise ValueError(
-            f"{fn}: target must be class indices of shape ({x.shape[0]},), one per row of "
-            f"scores, but it has shape {y.shape}."
+            _("{fn}: target must be class indices of shape ({shape},), one per row of scores, but "
+                "it has shape {shape2}.").format(fn=fn, shape=x.shape[0], shape2=y.shape)
         )
     checks.check_class_indices(y, x.shape[1], "target", fn)
     n, c = x.shape

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, losses
+from .i18n import _
 
 NAMES = ("zero_one", "hinge", "squared_hinge", "logistic")
 
@@ -36,7 +37,7 @@ def _m(margin, fn):
 
 def _name(name, fn):
     if name not in NAMES:
-        raise ValueError(f"{fn}: unknown margin loss {name!r}; choose from {list(NAMES)}.")
+        raise ValueError(_("{fn}: unknown margin loss {name!r}; choose from {NAMES}.").format(fn=fn, name=name, NAMES=list(NAMES)))
 
 
 def margin_loss(name: str, margin) -> np.ndarray:

@@ -22,6 +22,7 @@ import numbers
 import numpy as np
 
 from .checks import as_float_array
+from .i18n import N_, _
 
 
 def _check_number(value, name: str, fn: str, lo: float, hi: float, hi_open: bool, fix: str,
@@ -30,7 +31,7 @@ def _check_number(value, name: str, fn: str, lo: float, hi: float, hi_open: bool
           and (value < hi if hi_open else value <= hi))  # fmt: skip
     if not ok:
         interval = ("(" if lo_open else "[") + f"{lo:g}, {hi:g}" + (")" if hi_open else "]")
-        raise ValueError(f"{fn}: {name} must be a number in {interval}, but got {value!r}. {fix}")
+        raise ValueError(_("{fn}: {name} must be a number in {interval}, but got {value!r}. {fix}").format(fn=fn, name=name, interval=interval, value=value, fix=_(fix)))
     return float(value)
 
 
@@ -39,9 +40,9 @@ def _pair(theta, grad, fn: str) -> tuple[np.ndarray, np.ndarray]:
     grad = as_float_array(grad, "grad", fn)
     if theta.shape != grad.shape:
         raise ValueError(
-            f"{fn}: grad has shape {tuple(grad.shape)} but theta has shape {tuple(theta.shape)}; "
-            "each parameter needs its own gradient. Pass the gradient of the loss with respect to "
-            "theta itself (in PyTorch, p.grad has p's shape)."
+            _("{fn}: grad has shape {shape} but theta has shape {shape2}; each parameter needs its "
+                "own gradient. Pass the gradient of the loss with respect to theta itself (in "
+                "PyTorch, p.grad has p's shape).").format(fn=fn, shape=tuple(grad.shape), shape2=tuple(theta.shape))
         )
     return theta, grad
 
@@ -53,9 +54,9 @@ class _Optimizer:
         held = getattr(self, self._state_names[0])
         if held is not None and held.shape != shape:
             raise ValueError(
-                f"{fn}: this optimizer holds state for parameters of shape {tuple(held.shape)}, but "
-                f"step got shape {tuple(shape)}. One optimizer object updates one array: make one "
-                "per parameter array, or call reset() to start again."
+                _("{fn}: this optimizer holds state for parameters of shape {shape}, but step got "
+                    "shape {shape2}. One optimizer object updates one array: make one per parameter "
+                    "array, or call reset() to start again.").format(fn=fn, shape=tuple(held.shape), shape2=tuple(shape))
             )
 
     def reset(self) -> None:
@@ -86,18 +87,18 @@ class SGD(_Optimizer):
     _state_names = ("velocity",)
 
     def __init__(self, lr: float, momentum: float = 0.0):
-        self.lr = _check_number(lr, "lr", "SGD", 0.0, np.inf, True, "Use a small positive rate, such as 0.01.")
+        self.lr = _check_number(lr, "lr", "SGD", 0.0, np.inf, True, N_("Use a small positive rate, such as 0.01."))
         self.momentum = _check_number(
             momentum, "momentum", "SGD", 0.0, 1.0, True,
-            "0 is plain SGD and 0.9 is the usual choice; at 1 or more the velocity never forgets "
-            "old gradients and grows without bound.",
+            N_("0 is plain SGD and 0.9 is the usual choice; at 1 or more the velocity never forgets "
+            "old gradients and grows without bound."),
         )  # fmt: skip
         self.reset()
 
     def step(self, theta, grad) -> np.ndarray:
         """One update of ``theta`` by its gradient ``grad``; returns the new parameters."""
         theta, grad = _pair(theta, grad, "SGD.step")
-        _check_number(self.lr, "lr", "SGD.step", 0.0, np.inf, True, "Use a small positive rate, such as 0.01.")
+        _check_number(self.lr, "lr", "SGD.step", 0.0, np.inf, True, N_("Use a small positive rate, such as 0.01."))
         self._check_state(theta.shape, "SGD.step")
         self.t += 1
         if self.momentum == 0:
@@ -131,21 +132,20 @@ class Adam(_Optimizer):
     _state_names = ("m", "v")
 
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
-        self.lr = _check_number(lr, "lr", "Adam", 0.0, np.inf, True, "PyTorch's default is 0.001.")
+        self.lr = _check_number(lr, "lr", "Adam", 0.0, np.inf, True, N_("PyTorch's default is 0.001."))
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), such as (0.9, 0.999); "
-                             f"got {betas!r}.")  # fmt: skip
-        fix = "Each is the weight an average keeps on its past; the defaults are (0.9, 0.999)."
+            raise ValueError(_("Adam: betas must be a pair (beta1, beta2), such as (0.9, 0.999); got {betas!r}.").format(betas=betas))  # fmt: skip
+        fix = N_("Each is the weight an average keeps on its past; the defaults are (0.9, 0.999).")
         self.beta1 = _check_number(betas[0], "betas[0]", "Adam", 0.0, 1.0, True, fix)
         self.beta2 = _check_number(betas[1], "betas[1]", "Adam", 0.0, 1.0, True, fix)
         self.eps = _check_number(eps, "eps", "Adam", 0.0, np.inf, True,
-                                 "It only keeps the division finite; PyTorch's default is 1e-8.")  # fmt: skip
+                                 N_("It only keeps the division finite; PyTorch's default is 1e-8."))  # fmt: skip
         self.reset()
 
     def step(self, theta, grad) -> np.ndarray:
         """One update of ``theta`` by its gradient ``grad``; returns the new parameters."""
         theta, grad = _pair(theta, grad, "Adam.step")
-        _check_number(self.lr, "lr", "Adam.step", 0.0, np.inf, True, "PyTorch's default is 0.001.")
+        _check_number(self.lr, "lr", "Adam.step", 0.0, np.inf, True, N_("PyTorch's default is 0.001."))
         self._check_state(theta.shape, "Adam.step")
         if self.m is None:
             self.m, self.v = np.zeros_like(theta), np.zeros_like(theta)
@@ -172,11 +172,11 @@ def clip_grad_norm(grads, max_norm: float) -> tuple[list[np.ndarray], float]:
     a hair under :math:`c`.
     """
     max_norm = _check_number(max_norm, "max_norm", "clip_grad_norm", 0.0, np.inf, True,
-                             "It is the largest gradient norm allowed, such as 1.0.", lo_open=True)  # fmt: skip
+                             N_("It is the largest gradient norm allowed, such as 1.0."), lo_open=True)  # fmt: skip
     if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
         raise ValueError(
-            f"clip_grad_norm: grads must be a non-empty list of arrays (one per parameter), got "
-            f"{type(grads).__name__}. For a single array g, pass [g]."
+            _("clip_grad_norm: grads must be a non-empty list of arrays (one per parameter), got "
+                "{name__}. For a single array g, pass [g].").format(name__=type(grads).__name__)
         )
     arrays = [as_float_array(g, f"grads[{i}]", "clip_grad_norm") for i, g in enumerate(grads)]
     norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))

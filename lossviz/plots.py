@@ -40,6 +40,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from .i18n import _
 
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = {
@@ -105,7 +106,7 @@ def _choose_backend(wanted: str) -> str:
     import sys
 
     if wanted not in ("auto", "widget", "inline"):
-        raise ValueError(f"plots.setup: backend must be 'auto', 'widget' or 'inline', not {wanted!r}.")
+        raise ValueError(_("plots.setup: backend must be 'auto', 'widget' or 'inline', not {wanted!r}.").format(wanted=wanted))
     try:
         from IPython import get_ipython
     except ImportError:
@@ -125,8 +126,8 @@ def _choose_backend(wanted: str) -> str:
         else:
             wanted, why = "widget", "this front end can show live figures"
     if wanted == "widget" and importlib.util.find_spec("ipympl") is None:
-        raise ValueError("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, "
-                         "or use backend='inline'.")  # fmt: skip
+        raise ValueError(_("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, or use "
+                "backend='inline'."))  # fmt: skip
     shell.run_line_magic("matplotlib", wanted)
     if wanted == "widget":  # every pyplot figure made from now on: no "Figure 1" header, no resize grip
         hooks = [h for h in matplotlib.rcParams["figure.hooks"] if h != "lossviz.plots:quiet_canvas"]

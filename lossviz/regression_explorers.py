@@ -8,6 +8,7 @@ from matplotlib.collections import LineCollection
 
 from . import checks, losses, plots, surfaces
 from .explorer import Explorer, settled_top, slider
+from .i18n import N_, _
 
 # name -> (loss(pred, target, reduction), its gradient, the loss as a title writes it)
 POINT_LOSSES = {
@@ -32,7 +33,7 @@ class PointLossExplorer(Explorer):
                  choices=("mse", "mae", "huber")):  # fmt: skip
         unknown = [c for c in (loss, *choices) if c not in POINT_LOSSES]
         if unknown:
-            raise ValueError(f"PointLossExplorer: unknown loss {unknown[0]!r}; choose from {list(POINT_LOSSES)}.")
+            raise ValueError(_("PointLossExplorer: unknown loss {unknown!r}; choose from {POINT_LOSSES}.").format(unknown=unknown[0], POINT_LOSSES=list(POINT_LOSSES)))
         self._initial = dict(loss=loss, prediction=prediction, target=target)
         self._choices = tuple(choices)
         self._curve_key = None
@@ -43,12 +44,12 @@ class PointLossExplorer(Explorer):
     def _controls(self):
         lo, hi = self.RANGE
         controls = {
-            "prediction": slider("prediction ŷ", lo, hi, self._initial["prediction"]),
-            "target": slider("target y", -2.0, 4.0, self._initial["target"]),
+            "prediction": slider(N_("prediction ŷ"), lo, hi, self._initial["prediction"]),
+            "target": slider(N_("target y"), -2.0, 4.0, self._initial["target"]),
         }
         if len(self._choices) > 1:
             controls["loss"] = W.Dropdown(options=self._choices, value=self._initial["loss"],
-                                          description="loss", tooltip="which loss to draw")  # fmt: skip
+                                          description=_("loss"), tooltip="which loss to draw")  # fmt: skip
         return controls
 
     def _loss_name(self, values) -> str:
@@ -113,7 +114,7 @@ class PointLossExplorer(Explorer):
         self.grad_point.set_data([prediction], [slope])
         self.ax_loss.set_title(f"{formula} = {plots.num(value)}")
         self.ax_grad.set_title(f"gradient: dL/dŷ = {plots.num(slope)}")
-        self.numbers = {"loss": value, "dL/dŷ": slope}
+        self.numbers = {N_("loss"): value, N_("dL/dŷ"): slope}
 
     def drawn(self) -> dict:
         x, y = self.loss_point.get_data()
@@ -133,13 +134,13 @@ class LinearFitExplorer(Explorer):
     def __init__(self, x, y, loss: str = "mse", w_range=(-1.0, 5.0), b_range=(-4.0, 2.0),
                  grid: int = 161):  # fmt: skip
         if loss not in POINT_LOSSES:
-            raise ValueError(f"LinearFitExplorer: unknown loss {loss!r}; choose from {list(POINT_LOSSES)}.")
+            raise ValueError(_("LinearFitExplorer: unknown loss {loss!r}; choose from {POINT_LOSSES}.").format(loss=loss, POINT_LOSSES=list(POINT_LOSSES)))
         self.x = checks.as_float_array(x, "x", "LinearFitExplorer")
         self.y = checks.as_float_array(y, "y", "LinearFitExplorer")
         checks.check_same_shape(self.x, self.y, ("x", "y"), "LinearFitExplorer")
-        checks.check_ndim(self.x, 1, "x", "LinearFitExplorer", "(one feature per sample)")
+        checks.check_ndim(self.x, 1, "x", "LinearFitExplorer", N_("(one feature per sample)"))
         self.loss_name = loss
-        self.loss, self.grad, _ = POINT_LOSSES[loss]
+        self.loss, self.grad, _title = POINT_LOSSES[loss]
         self.w_values = np.linspace(*w_range, grid)
         self.b_values = np.linspace(*b_range, grid)
         if loss == "mse":
@@ -151,8 +152,8 @@ class LinearFitExplorer(Explorer):
 
     def _controls(self):
         return {
-            "w": slider("slope w", self.w_values[0], self.w_values[-1], 0.0),
-            "b": slider("intercept b", self.b_values[0], self.b_values[-1], 1.0),
+            "w": slider(N_("slope w"), self.w_values[0], self.w_values[-1], 0.0),
+            "b": slider(N_("intercept b"), self.b_values[0], self.b_values[-1], 1.0),
         }
 
     def _build(self):
@@ -206,7 +207,7 @@ class LinearFitExplorer(Explorer):
         name = NAMES[self.loss_name]
         self.ax_d.set_title(f"this line: {name} = {plots.num(value)}")
         self._value = value
-        self.numbers = {name: value, "∂L/∂w": gw, "∂L/∂b": gb}
+        self.numbers = {name: value, N_("∂L/∂w"): gw, N_("∂L/∂b"): gb}
 
     def drawn(self) -> dict:
         (w,), (b,) = self.marker.get_data()
@@ -241,7 +242,7 @@ class OutlierExplorer(Explorer):
         return self.x, self.y + shift * (np.arange(self.y.size) == self.index)
 
     def _controls(self):
-        return {"shift": slider("outlier moved by", *self.shift_range, 0.0, step=0.5)}
+        return {"shift": slider(N_("outlier moved by"), *self.shift_range, 0.0, step=0.5)}
 
     def _build(self):
         # The data get the wider panel: its title names the three slopes.

@@ -28,13 +28,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
+from .i18n import _
 
 THRESHOLD = 0.5
 
 
 def _probability(q, name: str, fn: str) -> np.ndarray:
     arr = checks.as_float_array(q, name, fn)
-    checks.check_probabilities(arr, name, fn, hint=f"{name} is a probability: clip it, or pass it through a sigmoid.")
+    checks.check_probabilities(arr, name, fn, hint=_("{name} is a probability: clip it, or pass it through a sigmoid.").format(name=name))
     return arr
 
 
@@ -43,8 +44,9 @@ def _outcomes_and_forecasts(y, q, fn: str) -> tuple[np.ndarray, np.ndarray]:
     if not np.all((y_arr == 0) | (y_arr == 1)):
         seen = ", ".join(f"{v:g}" for v in np.unique(y_arr)[:6])
         raise ValueError(
-            f"{fn}: y holds outcomes, which must be 0 (did not happen) or 1 (happened), but it holds "
-            f"{{{seen}}}. Map your two classes to 0 and 1 (for example y = (labels == positive).astype(int))."
+            _("{fn}: y holds outcomes, which must be 0 (did not happen) or 1 (happened), but it "
+                "holds {{{seen}}}. Map your two classes to 0 and 1 (for example y = (labels == "
+                "positive).astype(int)).").format(fn=fn, seen=seen)
         )
     q_arr = _probability(q, "q", fn)
     checks.check_same_shape(q_arr, y_arr, ("q", "y"), fn)
@@ -100,8 +102,8 @@ def _p_and_q(p, q, fn: str) -> tuple[np.ndarray, np.ndarray]:
         np.broadcast_shapes(p_arr.shape, q_arr.shape)
     except ValueError:
         raise ValueError(
-            f"{fn}: p has shape {p_arr.shape} and q has shape {q_arr.shape}, which do not broadcast. "
-            "Give one p per q, or a single p (a scalar) with many q."
+            _("{fn}: p has shape {shape} and q has shape {shape2}, which do not broadcast. Give "
+                "one p per q, or a single p (a scalar) with many q.").format(fn=fn, shape=p_arr.shape, shape2=q_arr.shape)
         ) from None
     return p_arr, q_arr
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks
+from .i18n import N_, _
 
 # The vectorised path holds (rows, len(w), N) predictions at a time. Blocks of ~4 MB are reused
 # by the allocator; blocks of 32 MB are fresh pages every time, and filling them cost more than
@@ -29,8 +30,8 @@ def _columns(x, fn: str):
     if x.ndim == 2 and x.shape[1] == 2:
         return x[:, 0], x[:, 1]
     raise ValueError(
-        f"{fn}: x must have shape (N,) for pred = w * x + b, or (N, 2) for score = w1 * x1 + w2 * x2, "
-        f"but it has shape {x.shape}."
+        _("{fn}: x must have shape (N,) for pred = w * x + b, or (N, 2) for score = w1 * x1 + w2 * "
+            "x2, but it has shape {shape}.").format(fn=fn, shape=x.shape)
     )
 
 
@@ -38,14 +39,13 @@ def _inputs(x, y, w_values, b_values, fn: str):
     u, v = _columns(x, fn)
     y = checks.as_float_array(y, "y", fn)
     if y.shape != u.shape:
-        raise ValueError(
-            f"{fn}: y must have one value per sample, shape {u.shape}, but it has shape {y.shape}."
-            + (" Use y.reshape(-1)." if y.size == u.size else "")
-        )
+        fix = _(" Use y.reshape(-1).") if y.size == u.size else ""
+        raise ValueError(_("{fn}: y must have one value per sample, shape {shape}, but it has shape "
+                           "{y_shape}.{fix}").format(fn=fn, shape=u.shape, y_shape=y.shape, fix=fix))
     w = checks.as_float_array(w_values, "w_values", fn)
     b = checks.as_float_array(b_values, "b_values", fn)
     for arr, name in [(w, "w_values"), (b, "b_values")]:
-        checks.check_ndim(arr, 1, name, fn, "(the grid points along one axis)")
+        checks.check_ndim(arr, 1, name, fn, N_("(the grid points along one axis)"))
     return u, v, y, w, b
 
 
@@ -139,17 +139,17 @@ def best_fit_line(x, y, loss: str = "mse", delta: float = 1.0) -> tuple[float, f
     x = checks.as_float_array(x, "x", fn)
     y = checks.as_float_array(y, "y", fn)
     checks.check_same_shape(x, y, ("x", "y"), fn)
-    checks.check_ndim(x, 1, "x", fn, "(one feature per sample)")
+    checks.check_ndim(x, 1, "x", fn, N_("(one feature per sample)"))
     if loss not in ("mse", "mae", "huber"):
-        raise ValueError(f"{fn}: loss must be 'mse', 'mae' or 'huber', but got {loss!r}.")
+        raise ValueError(_("{fn}: loss must be 'mse', 'mae' or 'huber', but got {loss!r}.").format(fn=fn, loss=loss))
     delta = checks.check_positive(delta, "delta", fn)
     if np.ptp(x) == 0:
-        raise ValueError(f"{fn}: every x is the same, so the slope is undefined; vary x.")
+        raise ValueError(_("{fn}: every x is the same, so the slope is undefined; vary x.").format(fn=fn))
     weights = np.ones_like(x)
     w, b = _weighted_line(x, y, weights)
     if loss == "mse":
         return w, b
-    for _ in range(500):
+    for _step in range(500):
         r = np.abs(y - (w * x + b))
         if loss == "huber":
             weights = np.minimum(1.0, delta / np.maximum(r, 1e-12))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import torch
 
 from . import plots
+from .i18n import _
 
 
 def default_device() -> torch.device:
@@ -70,9 +71,9 @@ def accuracy(logits, target) -> float:
     """
     if logits.ndim != 2 or target.shape != logits.shape[:1]:
         raise ValueError(
-            f"accuracy: logits must have shape (N, C) and target shape (N,), got "
-            f"{tuple(logits.shape)} and {tuple(target.shape)}. For one score per sample "
-            "(binary), compare (score > 0) with the labels instead."
+            _("accuracy: logits must have shape (N, C) and target shape (N,), got {shape} and "
+                "{shape2}. For one score per sample (binary), compare (score > 0) with the labels "
+                "instead.").format(shape=tuple(logits.shape), shape2=tuple(target.shape))
         )
     return (logits.argmax(1) == target).float().mean().item()
 
@@ -102,7 +103,7 @@ def run_epoch(model, loss_fn, loader, optimizer=None, device=None, metric=None):
                 score += float(metric(out.detach(), yb)) * len(xb)
             count += len(xb)
     if count == 0:
-        raise ValueError("run_epoch: the loader yielded no batches; is its data set empty?")
+        raise ValueError(_("run_epoch: the loader yielded no batches; is its data set empty?"))
     return total / count if metric is None else (total / count, score / count)
 
 
@@ -156,7 +157,7 @@ class LiveCurve:
         # One legend for both panels, under them: no curve ever runs beneath it.
         self.fig.legend(handles=[self.train_line, self.val_line, self.best], loc="outside lower center",
                         ncols=2 if metric_name is None else 3, fontsize="small")  # fmt: skip
-        self.bar = W.IntProgress(value=0, min=0, max=epochs, description="epoch 0", bar_style="info")
+        self.bar = W.IntProgress(value=0, min=0, max=epochs, description=_("epoch {n}").format(n=0), bar_style="info")
         self.text = W.Label(value="")
         self.image = W.Image(format="png", layout=W.Layout(width=f"{int(width * 100)}px"))
         self._drawn_at, self._wait = 0.0, 0.0
@@ -169,12 +170,15 @@ class LiveCurve:
     def update(self, history: History, force: bool = False) -> None:
         epochs = list(range(1, len(history.train_loss) + 1))
         self.bar.value = len(epochs)
-        self.bar.description = f"epoch {len(epochs)}"
+        self.bar.description = _("epoch {n}").format(n=len(epochs))
         num = plots.num
-        last = f"train {num(history.train_loss[-1])}" + (f", validation {num(history.val_loss[-1])}" if history.val_loss else "")
+        last = _("train {value}").format(value=num(history.train_loss[-1]))
+        if history.val_loss:
+            last += _(", validation {value}").format(value=num(history.val_loss[-1]))
         if self.metric_ax is not None and history.train_metric:
-            last += f"; {self.metric_name}: train {num(history.train_metric[-1])}"
-            last += f", validation {num(history.val_metric[-1])}" if history.val_metric else ""
+            last += _("; {metric}: train {value}").format(metric=_(self.metric_name), value=num(history.train_metric[-1]))
+            if history.val_metric:
+                last += _(", validation {value}").format(value=num(history.val_metric[-1]))
         self.text.value = last
         if not force and time.perf_counter() - self._drawn_at < self._wait:
             return
@@ -208,7 +212,7 @@ class LiveCurve:
             self.update(history, force=True)
         self.bar.bar_style = "success"
         if history.stopped_early:
-            self.text.value += f" (stopped early; kept epoch {history.best_epoch + 1})"
+            self.text.value += _(" (stopped early; kept epoch {epoch})").format(epoch=history.best_epoch + 1)
         if self.static:
             from IPython.display import display
 
@@ -231,14 +235,15 @@ def fit(model, loss_fn, train_loader, val_loader=None, optimizer=None, epochs: i
     - ``device`` defaults to CUDA when available; the model is moved there.
     """
     if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a whole number >= 1, got {epochs!r}.")
+        raise ValueError(_("fit: epochs must be a whole number >= 1, got {epochs!r}.").format(epochs=epochs))
     if patience is not None and (not isinstance(patience, int) or patience < 1):
-        raise ValueError(f"fit: patience must be a whole number >= 1 (or None), got {patience!r}.")
+        raise ValueError(_("fit: patience must be a whole number >= 1 (or None), got {patience!r}.").format(patience=patience))
     if patience is not None and val_loader is None:
-        raise ValueError("fit: early stopping watches the validation loss: give val_loader, or set patience=None.")
+        raise ValueError(_("fit: early stopping watches the validation loss: give val_loader, or set "
+                "patience=None."))
     if metric is not None and not callable(metric):
-        raise ValueError(f"fit: metric must be a function metric(output, target) -> float, "
-                         f"such as training.accuracy; got {metric!r}.")  # fmt: skip
+        raise ValueError(_("fit: metric must be a function metric(output, target) -> float, such as "
+                "training.accuracy; got {metric!r}.").format(metric=metric))  # fmt: skip
     device = torch.device(device) if device is not None else default_device()
     model.to(device)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -292,13 +297,13 @@ def trajectory(x, y, optimizer: str = "SGD", lr: float = 0.01, steps: int = 100,
     if the parameters leave ``[-limit, limit]`` (divergence).
     """
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"trajectory: unknown optimizer {optimizer!r}; choose from {list(OPTIMIZERS)}.")
+        raise ValueError(_("trajectory: unknown optimizer {optimizer!r}; choose from {OPTIMIZERS}.").format(optimizer=optimizer, OPTIMIZERS=list(OPTIMIZERS)))
     xt = torch.as_tensor(x, dtype=torch.float64)
     yt = torch.as_tensor(y, dtype=torch.float64)
     params = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = OPTIMIZERS[optimizer]([params], lr)
     path = [params.detach().clone()]
-    for _ in range(steps):
+    for _step in range(steps):
         loss = torch.mean((params[0] * xt + params[1] - yt) ** 2)
         opt.zero_grad()
         loss.backward()
@@ -365,15 +370,15 @@ def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end
     """
     for name, value in (("start_lr", start_lr), ("end_lr", end_lr), ("diverge", diverge)):
         if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"lr_range_test: {name} must be a positive number, got {value!r}.")
+            raise ValueError(_("lr_range_test: {name} must be a positive number, got {value!r}.").format(name=name, value=value))
     if not end_lr > start_lr:
-        raise ValueError(f"lr_range_test: end_lr ({end_lr!r}) must be larger than start_lr ({start_lr!r}); "
-                         "the test increases the rate, typically from 1e-5 or 1e-7 up to 10.")  # fmt: skip
+        raise ValueError(_("lr_range_test: end_lr ({end_lr!r}) must be larger than start_lr ({start_lr!r}); the "
+                "test increases the rate, typically from 1e-5 or 1e-7 up to 10.").format(end_lr=end_lr, start_lr=start_lr))  # fmt: skip
     if not isinstance(steps, int) or steps < 2:
-        raise ValueError(f"lr_range_test: steps must be a whole number >= 2, got {steps!r}; "
-                         "a few hundred is usual.")  # fmt: skip
+        raise ValueError(_("lr_range_test: steps must be a whole number >= 2, got {steps!r}; a few hundred is "
+                "usual.").format(steps=steps))  # fmt: skip
     if not isinstance(beta, (int, float)) or not 0 <= beta < 1:
-        raise ValueError(f"lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.")
+        raise ValueError(_("lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.").format(beta=beta))
     device = device or next(model.parameters()).device
     saved_model, saved_opt = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
     saved_modes = [(module, module.training) for module in model.modules()]
@@ -404,7 +409,7 @@ def _range_test_steps(model, loss_fn, loader, optimizer, start_lr, end_lr, steps
             try:
                 xb, yb = next(batches)
             except StopIteration:
-                raise ValueError("lr_range_test: the loader yielded no batches; is its data set empty?") from None
+                raise ValueError(_("lr_range_test: the loader yielded no batches; is its data set empty?")) from None
         for group in optimizer.param_groups:
             group["lr"] = lr
         xb, yb = xb.to(device), yb.to(device)

@@ -6,6 +6,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from .i18n import N_, _
 from . import checks, plots, surfaces, training
 from .explorer import Explorer, choice, settled_top
 
@@ -30,8 +31,8 @@ class OptimizerExplorer(Explorer):
 
     def _controls(self):
         return {
-            "optimizer": W.Dropdown(options=list(training.OPTIMIZERS), value="SGD", description="optimizer"),
-            "lr": W.FloatLogSlider(value=0.02, base=10, min=-3, max=0, step=0.05, description="learning rate",
+            "optimizer": W.Dropdown(options=list(training.OPTIMIZERS), value="SGD", description=_("optimizer")),
+            "lr": W.FloatLogSlider(value=0.02, base=10, min=-3, max=0, step=0.05, description=_("learning rate"),
                                    continuous_update=True, readout_format=".3g",
                                    style={"description_width": "initial"}, layout=W.Layout(width="420px")),
         }  # fmt: skip
@@ -68,7 +69,7 @@ class OptimizerExplorer(Explorer):
         status = f"diverged after {steps} steps" if steps < self.steps else f"MSE {plots.num(loss)}"
         self.ax.set_title(f"{optimizer}, lr {plots.num(lr)}: {status}")
         distance = float(np.hypot(w - self.best[0], b - self.best[1]))
-        self.numbers = {"MSE": loss, "distance to ★": distance}
+        self.numbers = {N_("MSE"): loss, N_("distance to ★"): distance}
         self.last_path = path
 
     def drawn(self) -> dict:
@@ -110,7 +111,7 @@ class BatchSizeExplorer(Explorer):
         return float(np.std(self.batch_loss[size][half:] - self.full_loss[size][half:]))
 
     def _controls(self):
-        return {"batch_size": choice("batch size", list(self.sizes), self.sizes[min(2, len(self.sizes) - 1)])}
+        return {"batch_size": choice(N_("batch size"), list(self.sizes), self.sizes[min(2, len(self.sizes) - 1)])}
 
     def _build(self):
         fig, (ax, ax_n) = plots.new_figure(2, plots.MAX_WIDTH, 4.0)
@@ -151,7 +152,7 @@ class BatchSizeExplorer(Explorer):
             self.static_changed()
         final = float(self.full_loss[batch_size][-1])
         self.ax.set_title(f"batch size {batch_size}: final MSE {plots.num(final)}")
-        self.numbers = {"final MSE": final, "noise": self.noise(batch_size)}
+        self.numbers = {N_("final MSE"): final, N_("noise"): self.noise(batch_size)}
 
     def drawn(self) -> dict:
         return {"batch": np.asarray(self.batch_line.get_ydata()), "full": np.asarray(self.full_line.get_ydata())}

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import checks, plots, robust
 from .explorer import Explorer, choice, slider
+from .i18n import N_, _
 
 
 class TradeOffExplorer(Explorer):
@@ -32,7 +33,7 @@ class TradeOffExplorer(Explorer):
 
     def _controls(self):
         options = [(plots.num(lam), float(lam)) for lam in self.lams]
-        return {"lam": choice("weight λ of |w|²", options, options[len(options) // 2][1])}
+        return {"lam": choice(N_("weight λ of |w|²"), options, options[len(options) // 2][1])}
 
     def _build(self):
         fig, (ax_d, ax_f) = plots.new_figure(2, plots.MAX_WIDTH, 4.0)
@@ -58,7 +59,7 @@ class TradeOffExplorer(Explorer):
         self.curve.set_ydata(self.phi_grid @ self.W[k])
         self.point.set_data([self.penalty[k]], [self.fit_error[k]])
         self.ax_d.set_title(f"the fit at λ = {plots.num(self.lams[k])}")
-        self.numbers = {"training MSE": float(self.fit_error[k]), "|w|²": float(self.penalty[k])}
+        self.numbers = {N_("training MSE"): float(self.fit_error[k]), N_("|w|²"): float(self.penalty[k])}
 
     def drawn(self) -> dict:
         return {"curve": np.asarray(self.curve.get_ydata()), "point": (float(self.point.get_xdata()[0]),
@@ -76,7 +77,7 @@ class BarronExplorer(Explorer):
         super().__init__()
 
     def _controls(self):
-        return {"alpha": slider("shape α", -10.0, 2.0, 1.0, step=0.1), "c": slider("scale c", 0.2, 3.0, 1.0)}
+        return {"alpha": slider(N_("shape α"), -10.0, 2.0, 1.0, step=0.1), "c": slider(N_("scale c"), 0.2, 3.0, 1.0)}
 
     def _build(self):
         from matplotlib import patheffects
@@ -114,9 +115,9 @@ class BarronExplorer(Explorer):
         # The pull peaks where rho stops being convex: at c sqrt(|α − 2| / (1 − α)) for α < 1;
         # for α ≥ 1 it grows with |x| for ever.
         peak = c * np.sqrt(abs(alpha - 2) / (1 - alpha)) if alpha < 1 else np.inf
-        self.numbers = {"ρ(5)": float(robust.barron(at, alpha, c)[0]),
-                        "dρ/dx(5)": float(robust.barron_grad(at, alpha, c)[0]),
-                        "pull peaks at |x|": float(peak)}  # fmt: skip
+        self.numbers = {N_("ρ(5)"): float(robust.barron(at, alpha, c)[0]),
+                        N_("dρ/dx(5)"): float(robust.barron_grad(at, alpha, c)[0]),
+                        N_("pull peaks at |x|"): float(peak)}  # fmt: skip
 
     def drawn(self) -> dict:
         return {"rho": np.asarray(self.rho.get_ydata()), "psi": np.asarray(self.psi.get_ydata())}
@@ -153,8 +154,8 @@ class GradientFlowExplorer(Explorer):
         super().__init__()
 
     def _controls(self):
-        return {"activation": W.Dropdown(options=self.ACTIVATIONS, value="sigmoid", description="activation"),
-                "init": W.Dropdown(options=self.INITS, value="PyTorch default", description="initialisation")}  # fmt: skip
+        return {"activation": W.Dropdown(options=self.ACTIVATIONS, value="sigmoid", description=_("activation")),
+                "init": W.Dropdown(options=self.INITS, value="PyTorch default", description=_("initialisation"))}  # fmt: skip
 
     def gradient_norms(self, activation: str, init: str) -> np.ndarray:
         """The norm of dL/dW for each layer's weight matrix, first layer first (computed in float64)."""
@@ -162,14 +163,15 @@ class GradientFlowExplorer(Explorer):
         from torch import nn
 
         if activation not in self.ACTIVATIONS or init not in self.INITS:
-            raise ValueError(f"GradientFlowExplorer.gradient_norms: got activation={activation!r}, init={init!r}; "
-                             f"choose the activation from {list(self.ACTIVATIONS)} and the init from {list(self.INITS)}.")
+            raise ValueError(_("GradientFlowExplorer.gradient_norms: got activation={activation!r}, "
+                    "init={init!r}; choose the activation from {ACTIVATIONS} and the init from "
+                    "{INITS}.").format(activation=activation, init=init, ACTIVATIONS=list(self.ACTIVATIONS), INITS=list(self.INITS)))
         # The weights from another stream than the inputs (seeded with seed): the same stream twice
         # would make the first layer's weights copies of the inputs' numbers, correlated with them.
         torch.manual_seed(self.seed + 1)
         act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[activation]
         layers = []
-        for _ in range(self.depth):
+        for _layer in range(self.depth):
             lin = nn.Linear(self.width, self.width)
             if init == "N(0, 1)":
                 nn.init.normal_(lin.weight, 0.0, 1.0)
@@ -231,7 +233,7 @@ class GradientFlowExplorer(Explorer):
         self.line.set_ydata(shown)
         overflow = " (float32 overflowed: drawn at the top)" if np.any(np.isposinf(norms) | np.isnan(norms)) else ""
         self.ax.set_title(f"{activation}, {init}{overflow}")
-        self.numbers = {"first layer": float(norms[0]), "last layer": float(norms[-1])}
+        self.numbers = {N_("first layer"): float(norms[0]), N_("last layer"): float(norms[-1])}
 
     def drawn(self) -> dict:
         return {"norms": np.asarray(self.line.get_ydata())}

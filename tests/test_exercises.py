@@ -51,7 +51,7 @@ def test_typical_wrong_mse_gets_specific_feedback(answer, words):
 @pytest.mark.parametrize("answer,words", [
     (lambda p, t: (p - t) / p.size, "factor of 2 missing"),
     (lambda p, t: 2 * (p - t), "5 times too large"),
-    (lambda p, t: 2 * (t - p) / p.size, "sign is flipped"),
+    (lambda p, t: 2 * (t - p) / p.size, "sign of your answer is flipped"),
     (lambda p, t: 2 * (p - t) / p.size**2, "divided by n twice"),
     (lambda p, t: np.full_like(p, np.mean(2 * (p - t))), "each ŷ_k has its own"),
 ])  # fmt: skip

@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..i18n import _
+
 
 @dataclass
 class Feedback:
@@ -29,11 +31,11 @@ class Feedback:
         return self.passed
 
     def _repr_markdown_(self) -> str:
-        icon = "✓ **Correct.**" if self.passed else "✗ **Not yet.**"  # glyphs every font has
+        icon = _("✓ **Correct.**") if self.passed else _("✗ **Not yet.**")  # glyphs every font has
         return f"{icon} {self.message}"
 
     def __repr__(self) -> str:
-        return f"{'Correct' if self.passed else 'Not yet'}: {self.message}"
+        return (_("Correct: {message}") if self.passed else _("Not yet: {message}")).format(message=self.message)
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Exercise:
     # -- what the student calls
     def check(self, answer: Any) -> Feedback:
         if answer is None or answer is Ellipsis:
-            return Feedback(False, "There is no answer yet: replace the `...` with your code.")
+            return Feedback(False, _("There is no answer yet: replace the `...` with your code."))
         if callable(answer):
             return self._check_function(answer)
         return self._check_value(answer)
@@ -68,12 +70,12 @@ class Exercise:
     def hint(self):
         from IPython.display import Markdown
 
-        return Markdown(f"💡 **Hint.** {self.hint_text}")
+        return Markdown(_("💡 **Hint.** {hint}").format(hint=_(self.hint_text)))
 
     def solution(self):
         from IPython.display import Markdown
 
-        return Markdown(f"**Solution.**\n\n```python\n{self.solution_code.strip()}\n```")
+        return Markdown(_("**Solution.**") + f"\n\n```python\n{_(self.solution_code).strip()}\n```")
 
     # -- how it checks
     def _same(self, got: np.ndarray, want: np.ndarray) -> bool:
@@ -82,9 +84,9 @@ class Exercise:
     def _check_value(self, answer) -> Feedback:
         want = self.reference()
         if _typed_match(answer, want):
-            return Feedback(True, "That is the right value.")
+            return Feedback(True, _("That is the right value."))
         verdict = self._compare(want, answer, None)
-        return Feedback(True, "That is the right value.") if verdict is None else verdict
+        return Feedback(True, _("That is the right value.")) if verdict is None else verdict
 
     def _run(self, fn: Callable, case: tuple):
         if self.harness is not None:
@@ -98,20 +100,20 @@ class Exercise:
                 got = self._run(fn, case)
             except Exception as err:  # the student's code may raise anything; report it readably
                 where = traceback.extract_tb(err.__traceback__)[-1]
-                on = f" on input {_describe(case)}" if case else ""
-                return Feedback(False, f"Your function raised `{type(err).__name__}: {err}` "
-                                f"(line {where.lineno}){on}.")  # fmt: skip
+                on = _(" on input {case}").format(case=_describe(case)) if case else ""
+                return Feedback(False, _("Your function raised `{error}: {err}` (line {line}){on}.").format(
+                    error=type(err).__name__, err=err, line=where.lineno, on=on))
             verdict = self._compare(want, got, case, fn)
             if verdict is not None:
                 return verdict
-        return Feedback(True, f"Your function matches the reference on all {len(self.cases)} test inputs.")
+        return Feedback(True, _("Your function matches the reference on all {n} test inputs.").format(n=len(self.cases)))
 
     def _compare(self, want, got, case, fn=None) -> Feedback | None:
-        on = f" on input {_describe(case)}" if case else ""
+        on = _(" on input {case}").format(case=_describe(case)) if case else ""
         if got is None:
-            return Feedback(False, f"Your function returned `None`{on}: did you forget `return`?")
+            return Feedback(False, _("Your function returned `None`{on}: did you forget `return`?").format(on=on))
         if got is Ellipsis:
-            return Feedback(False, "Your function still returns `...`: replace it with your code.")
+            return Feedback(False, _("Your function still returns `...`: replace it with your code."))
         try:
             if isinstance(got, (str, bytes)):
                 raise TypeError("text is not a number")
@@ -119,26 +121,29 @@ class Exercise:
                 got = got.detach().cpu().numpy()
             got_arr = np.asarray(got, dtype=np.float64)
         except (TypeError, ValueError, RuntimeError, AttributeError):
-            return Feedback(False, f"Expected a number or an array, but got {type(got).__name__}{on}.")
+            return Feedback(False, _("Expected a number or an array, but got {type}{on}.").format(type=type(got).__name__, on=on))
         want_arr = np.asarray(want, dtype=np.float64)
         if self._same(got_arr, want_arr):
             return None
         overflow = np.all(np.isfinite(want_arr)) and not np.all(np.isfinite(got_arr))
         if got_arr.shape == want_arr.shape and overflow:
-            return Feedback(False, f"Your answer holds NaN or inf{on}, where the right answer is finite. "
-                            "With large inputs, exp() overflows: use a numerically stable form.")  # fmt: skip
+            return Feedback(False, _("Your answer holds NaN or inf{on}, where the right answer is finite. With large "
+                                     "inputs, exp() overflows: use a numerically stable form.").format(on=on))  # fmt: skip
         if fn is not None:  # a known mistake gets its own message, whatever its shape
             for wrong, message in self.mistakes:
                 try:
                     if self._same(got_arr, np.asarray(self._run(wrong, case), float)):
-                        return Feedback(False, message)
+                        return Feedback(False, _(message))
                 except Exception:  # a mistake that does not apply to this input
                     pass
         if got_arr.shape != want_arr.shape:
-            expected = "a single number" if want_arr.ndim == 0 else f"shape {want_arr.shape}"
-            extra = " Did you forget to average (or sum) over the samples?" if want_arr.ndim == 0 else ""
-            return Feedback(False, f"Your answer has shape {got_arr.shape} but should be {expected}{on}.{extra}")
-        return Feedback(False, _factor_message(want_arr, got_arr, case) + on + ".")
+            if want_arr.ndim == 0:
+                message = _("Your answer has shape {got} but should be a single number{on}. Did you forget to "
+                            "average (or sum) over the samples?")  # fmt: skip
+            else:
+                message = _("Your answer has shape {got} but should be shape {want}{on}.")
+            return Feedback(False, message.format(got=got_arr.shape, want=want_arr.shape, on=on))
+        return Feedback(False, _("{verdict}{on}.").format(verdict=_factor_message(want_arr, got_arr, case), on=on))
 
 
 def _factor_message(want: np.ndarray, got: np.ndarray, case) -> str:
@@ -150,18 +155,20 @@ def _factor_message(want: np.ndarray, got: np.ndarray, case) -> str:
             r = float(ratios.flat[0])
             n = _sample_count(case)
             for factor, text in [
-                (-1.0, "the sign is flipped"),
-                (2.0, "twice the right answer: is there an extra factor of 2?"),
-                (0.5, "half the right answer: is a factor of 2 missing?"),
-                (n, f"{n:g} times too large: that is a sum over the {n:g} samples, not a mean"),
-                (1 / n if n else None, f"{n:g} times too small: divided by the number of samples once too often"),
-            ]:
+                (-1.0, _("The sign of your answer is flipped")),
+                (2.0, _("Your answer is twice the right answer: is there an extra factor of 2?")),
+                (0.5, _("Your answer is half the right answer: is a factor of 2 missing?")),
+                (n, _("Your answer is {n:g} times too large: that is a sum over the {n:g} samples, not a mean")),
+                (1 / n if n else None, _("Your answer is {n:g} times too small: divided by the number of samples "
+                                         "once too often")),
+            ]:  # fmt: skip
                 if factor is not None and np.isclose(r, factor, rtol=1e-6):
-                    return f"Your answer is {text}"
+                    return text.format(n=n)
             if np.isclose(r, 1.0, rtol=0.02):  # "1 times the right one" would say nothing
-                return f"Your answer is close but not equal: expected {_exact(want)}, got {_exact(got)}"
-            return f"Your answer is {r:.4g} times the right one"
-    return f"Expected {_exact(want)} but got {_exact(got)}"
+                return _("Your answer is close but not equal: expected {want}, got {got}").format(
+                    want=_exact(want), got=_exact(got))
+            return _("Your answer is {r:.4g} times the right one").format(r=r)
+    return _("Expected {want} but got {got}").format(want=_exact(want), got=_exact(got))
 
 
 def _typed_match(answer, want) -> bool:

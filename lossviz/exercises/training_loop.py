@@ -3,6 +3,7 @@
 import torch
 from torch import nn
 
+from ..i18n import N_
 from . import Exercise
 
 
@@ -47,25 +48,25 @@ def _step_without_update(model, optimizer, loss_fn, xb, yb):
 
 
 fix_the_step = Exercise(
-    title="Find the bug in a training step",
+    title=N_("Find the bug in a training step"),
     reference=_step,
     cases=[()],
     harness=lambda fn: _run_steps(fn),
-    hint_text="`loss.backward()` *adds* to each parameter's `.grad`. What must happen to the "
-    "gradients of the previous step before the next backward pass?",
-    solution_code="""
+    hint_text=N_("`loss.backward()` *adds* to each parameter's `.grad`. What must happen to the "
+    "gradients of the previous step before the next backward pass?"),
+    solution_code=N_("""
 def train_step(model, optimizer, loss_fn, xb, yb):
     optimizer.zero_grad()              # clear the gradients of the previous step
     loss = loss_fn(model(xb), yb)
     loss.backward()
     optimizer.step()
     return loss.item()
-""",
+"""),
     mistakes=[
         (_step_without_zero_grad,
-         "The gradients of earlier steps were added in: call `optimizer.zero_grad()` before `loss.backward()`."),
+         N_("The gradients of earlier steps were added in: call `optimizer.zero_grad()` before `loss.backward()`.")),
         (_step_without_update,
-         "The parameters never changed: `zero_grad()` must come *before* `backward()`, and `step()` after it."),
+         N_("The parameters never changed: `zero_grad()` must come *before* `backward()`, and `step()` after it.")),
     ],
 )  # fmt: skip
 
@@ -135,12 +136,12 @@ def _evaluate_mean_of_batches(model, loader, loss_fn):
 
 
 write_evaluation = Exercise(
-    title="Write the evaluation step",
+    title=N_("Write the evaluation step"),
     reference=_evaluate,
     cases=[()],
     harness=lambda fn: _run_eval(fn),
-    hint_text="Three things: `model.eval()` (dropout off), `with torch.no_grad():` (no graph), and "
-    "a mean over *samples*: add `loss.item() * len(xb)` per batch and divide by the number of samples.",
+    hint_text=N_("Three things: `model.eval()` (dropout off), `with torch.no_grad():` (no graph), and "
+    "a mean over *samples*: add `loss.item() * len(xb)` per batch and divide by the number of samples."),
     solution_code="""
 def evaluate(model, loader, loss_fn):
     model.eval()
@@ -152,10 +153,10 @@ def evaluate(model, loader, loss_fn):
     return total / count
 """,
     mistakes=[
-        (_evaluate_in_train_mode, "The model was still in training mode, so dropout was active: call `model.eval()` first."),
-        (_evaluate_with_grad, "The forward passes built a graph for gradients: wrap the loop in `with torch.no_grad():`."),
+        (_evaluate_in_train_mode, N_("The model was still in training mode, so dropout was active: call `model.eval()` first.")),
+        (_evaluate_with_grad, N_("The forward passes built a graph for gradients: wrap the loop in `with torch.no_grad():`.")),
         (_evaluate_mean_of_batches,
-         "You averaged the batch means; the last batch is smaller, so weight each by its size "
-         "(the mean over samples)."),
+         N_("You averaged the batch means; the last batch is smaller, so weight each by its size "
+         "(the mean over samples).")),
     ],
 )  # fmt: skip

@@ -5,6 +5,7 @@ import numpy as np
 from dataclasses import dataclass, field
 
 from .. import losses, robust
+from ..i18n import N_, _
 from . import Exercise, Feedback, _typed_match
 
 
@@ -20,18 +21,18 @@ class _ValueExercise(Exercise):
         if isinstance(answer, (int, float, np.number)) and not (_typed_match(answer, want) or np.isclose(answer, want, rtol=self.rtol)):
             for value, message in self.wrong_values:
                 if _typed_match(answer, value) or np.isclose(answer, value, rtol=self.rtol):
-                    return Feedback(False, message)
+                    return Feedback(False, _(message))
         return super()._check_value(answer)
 
 
 _rng = np.random.default_rng(6)
 
 focal_loss = Exercise(
-    title="The focal loss",
+    title=N_("The focal loss"),
     reference=lambda z, y: robust.focal(z, y, gamma=2.0),
     cases=[(_rng.normal(size=(6, 3)) * 2, _rng.integers(0, 3, 6)), (np.array([[50.0, 0.0], [0.0, 50.0]]), np.array([0, 0]))],
-    hint_text="Take log p of the true class with a stable log-softmax, then weight it by (1 − p)²: "
-    "`-np.mean((1 - np.exp(log_p)) ** 2 * log_p)`.",
+    hint_text=N_("Take log p of the true class with a stable log-softmax, then weight it by (1 − p)²: "
+    "`-np.mean((1 - np.exp(log_p)) ** 2 * log_p)`."),
     solution_code="""
 def my_focal(logits, target, gamma=2.0):
     m = logits.max(axis=1, keepdims=True)
@@ -39,22 +40,22 @@ def my_focal(logits, target, gamma=2.0):
     return -np.mean((1 - np.exp(log_p)) ** gamma * log_p)
 """,
     mistakes=[(lambda z, y: losses.cross_entropy(z, y),
-               "That is plain cross-entropy: multiply each sample's loss by (1 − p)^γ to quiet the easy ones.")],
+               N_("That is plain cross-entropy: multiply each sample's loss by (1 − p)^γ to quiet the easy ones."))],
 )  # fmt: skip
 
 best_noise_level = _ValueExercise(
-    title="What uncertainty weighting learns",
+    title=N_("What uncertainty weighting learns"),
     reference=lambda: 0.25,
     cases=[()],
-    hint_text="Minimise exp(−s)·L/2 + s/2 over s = log σ²: set the derivative −exp(−s)·L/2 + 1/2 to zero.",
-    solution_code="""
+    hint_text=N_("Minimise exp(−s)·L/2 + s/2 over s = log σ²: set the derivative −exp(−s)·L/2 + 1/2 to zero."),
+    solution_code=N_("""
 answer = 0.25   # exp(s) = L: the learned variance equals the task's mean squared error
-""",
+"""),
     wrong_values=[
-        (0.5, "0.5 is σ = √0.25, the noise level (a standard deviation). The question asks for the "
-              "variance σ² = exp(s), and at the optimum σ² = L itself."),
-        (0.0625, "0.0625 = 0.25² would be σ² if σ were 0.25. The optimum sets the variance σ² = exp(s) "
-                 "equal to the loss L, so σ = √L, not L."),
-        (float(np.log(0.25)), "That is s = log σ², the parameter the model learns. The question asks for σ² = exp(s)."),
+        (0.5, N_("0.5 is σ = √0.25, the noise level (a standard deviation). The question asks for the "
+              "variance σ² = exp(s), and at the optimum σ² = L itself.")),
+        (0.0625, N_("0.0625 = 0.25² would be σ² if σ were 0.25. The optimum sets the variance σ² = exp(s) "
+                 "equal to the loss L, so σ = √L, not L.")),
+        (float(np.log(0.25)), N_("That is s = log σ², the parameter the model learns. The question asks for σ² = exp(s).")),
     ],
 )
