@@ -5,7 +5,10 @@ figure is a picture and every explorer shows its last state as a picture plus it
 values and numbers as text. MathJax is copied next to the pages and every script and stylesheet
 is local: the site works offline, from a USB stick or a file:// URL.
 
-    python tools/build_site.py [--out site] [--only 01_mean_squared_error.ipynb ...]
+Both editions are built: the English lessons into ``site/``, the Chinese ones (``notebooks/zh/``)
+into ``site/zh/``; every page and both indexes link to the same page in the other language.
+
+    python tools/build_site.py [--out site] [--only 01_mean_squared_error.ipynb ...] [--edition en|zh]
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ MATHJAX = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"  # the con
 STIX = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": '
         '{availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});</script>\n')
 EXTERNAL = re.compile(r"""<(script|link)\b[^>]*\b(src|href)\s*=\s*["']https?://""", re.I)
+LANG_STYLE = ("<style>.lossviz-lang{font-family:sans-serif;font-size:90%;margin:.5em 1em;text-align:right}"
+              ".lossviz-lang a{color:#0072B2}</style>")
+
+
+def language_links(edition: str, target: str) -> str:
+    """The line at the top of a page: this page's language, and a link to the other one."""
+    if edition == "en":
+        return f'<p class="lossviz-lang">English · <a href="zh/{target}" lang="zh-CN">简体中文</a></p>'
+    return f'<p class="lossviz-lang"><a href="../{target}" lang="en">English</a> · 简体中文</p>'
 
 
 def lesson_title(nb) -> str:
@@ -43,7 +55,7 @@ def strip_external(page: str) -> str:
     return page
 
 
-def build_one(path: Path, out: Path) -> tuple[str, float]:
+def build_one(path: Path, out: Path, edition: str = "en") -> tuple[str, float]:
     import nbformat
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
@@ -56,27 +68,42 @@ def build_one(path: Path, out: Path) -> tuple[str, float]:
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False, store_widget_state=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()  # fmt: skip
     seconds = time.perf_counter() - start
-    exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX, embed_images=True)
+    up = "" if edition == "en" else "../"  # the Chinese pages sit in site/zh/ and share site/mathjax/
+    exporter = HTMLExporter(template_name="lab", mathjax_url=up + MATHJAX, embed_images=True)
     page, _ = exporter.from_notebook_node(nb)
     page = strip_external(page)
     # The MathJax that ships with jupyter_server_mathjax has the STIX-Web fonts, not the TeX ones.
-    page = page.replace('<script src="mathjax/', STIX + '<script src="mathjax/', 1)
+    page = page.replace(f'<script src="{up}mathjax/', STIX + f'<script src="{up}mathjax/', 1)
+    if edition == "zh":
+        page = re.sub(r"<html\b[^>]*>", '<html lang="zh-CN">', page, count=1)
+    page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + LANG_STYLE + language_links(edition, f"{path.stem}.html"),
+                  page, count=1)  # fmt: skip
     if EXTERNAL.search(page):
         raise RuntimeError(f"{path.name}: the page still loads {EXTERNAL.search(page).group(0)!r}")
     (out / f"{path.stem}.html").write_text(page)
     return lesson_title(nb), seconds
 
 
-def write_index(out: Path, lessons: list[tuple[str, str, float]]) -> None:
-    rows = "\n".join(f'<li><a href="{stem}.html">{html.escape(title)}</a> <small>({sec:.0f} s to run)</small></li>'
+INDEX_TEXT = {
+    "en": ("en", "lossviz: the loss functions of deep learning", "s to run",
+           "Static pages of every lesson, executed with the figures of their explorers in their last state. "
+           "To move the sliders, open the notebooks in JupyterLab (<code>make lab</code>) or on Binder."),
+    "zh": ("zh-CN", "lossviz：深度学习的损失函数", "秒运行完",
+           "每一课的静态网页，已执行，交互图显示为最后的状态。要拖动滑块，请在 JupyterLab（<code>make lab</code>）"
+           "或 Binder 中打开笔记本。"),
+}  # fmt: skip
+
+
+def write_index(out: Path, lessons: list[tuple[str, str, float]], edition: str = "en") -> None:
+    lang, heading, to_run, intro = INDEX_TEXT[edition]
+    rows = "\n".join(f'<li><a href="{stem}.html">{html.escape(title)}</a> <small>({sec:.0f} {to_run})</small></li>'
                      for stem, title, sec in lessons)  # fmt: skip
     (out / "index.html").write_text(f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>lossviz: the loss functions of deep learning</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{heading}</title>
 <style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.5;color:#222}}
 a{{color:#0072B2}}li{{margin:.4em 0}}</style></head>
-<body><h1>lossviz: the loss functions of deep learning</h1>
-<p>Static pages of every lesson, executed with the figures of their explorers in their last state.
-To move the sliders, open the notebooks in JupyterLab (<code>make lab</code>) or on Binder.</p>
+<body>{language_links(edition, "index.html")}<h1>{heading}</h1>
+<p>{intro}</p>
 <ol>
 {rows}
 </ol></body></html>
@@ -87,6 +114,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="tools/build_site.py")
     parser.add_argument("--out", default=str(ROOT / "site"))
     parser.add_argument("--only", nargs="*", help="notebook file names (default: all)")
+    parser.add_argument("--edition", choices=["en", "zh"], action="append",
+                        help="build only this edition (default: both)")
     args = parser.parse_args(argv)
     os.environ["LOSSVIZ_STATIC"] = "1"  # inherited by every kernel started below
     out = Path(args.out)
@@ -94,16 +123,20 @@ def main(argv=None) -> int:
     import jupyter_server_mathjax
 
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", out / "mathjax", dirs_exist_ok=True)
-    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    if args.only:
-        paths = [p for p in paths if p.name in args.only]
-    lessons = []
-    for path in paths:
-        title, seconds = build_one(path, out)
-        lessons.append((path.stem, title, seconds))
-        print(f"{path.name}: {seconds:.1f} s", flush=True)
-    write_index(out, lessons)
-    print(f"wrote {len(lessons)} pages and index.html to {out}")
+    for edition in args.edition or ["en", "zh"]:
+        source = ROOT / "notebooks" / ("" if edition == "en" else "zh")
+        target = out if edition == "en" else out / "zh"
+        target.mkdir(parents=True, exist_ok=True)
+        paths = sorted(source.glob("*.ipynb"))
+        if args.only:
+            paths = [p for p in paths if p.name in args.only]
+        lessons = []
+        for path in paths:
+            title, seconds = build_one(path, target, edition)
+            lessons.append((path.stem, title, seconds))
+            print(f"{edition}/{path.name}: {seconds:.1f} s", flush=True)
+        write_index(target, lessons, edition)
+        print(f"wrote {len(lessons)} pages and index.html to {target}")
     return 0
 
 

@@ -13,7 +13,9 @@ from lossviz import losses
 from .conftest import OUT
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+# Every lesson, and one of the Chinese edition (its code is the English code, checked by
+# tests/test_zh_edition.py; what differs on screen is the text, lossviz's messages included).
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + ["zh/01_mean_squared_error.ipynb"]
 SHOTS = OUT / "screenshots"
 
 CELLS_JS = """() => {
@@ -137,7 +139,7 @@ def figures_expected(nb) -> int:
 
 def open_and_run(page, lab, name):
     # A workspace of its own, reset: JupyterLab would otherwise reopen the tabs of earlier tests.
-    workspace = name.removesuffix(".ipynb").replace("_", "-")
+    workspace = name.removesuffix(".ipynb").replace("_", "-").replace("/", "-")
     page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{name}?reset&token={lab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=90_000)  # fmt: skip
@@ -193,7 +195,7 @@ def move_and_time(page, explorer, key, latencies, label):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_lesson_runs_and_its_explorers_respond(name, lab, page, latencies):
     nb = json.loads((ROOT / "notebooks" / name).read_text())
-    stem = name.removesuffix(".ipynb")
+    stem = name.removesuffix(".ipynb").replace("/", "-")
     SHOTS.mkdir(parents=True, exist_ok=True)
     open_and_run(page, lab, name)
     try:
@@ -244,21 +246,24 @@ def test_lesson_runs_and_its_explorers_respond(name, lab, page, latencies):
             explorer.screenshot(path=str(SHOTS / f"{stem}-explorer{k + 1}-moved.png"))
             if handles.count() or selects.count():
                 shown_equals_full_redraw(page, explorer, f"{stem} explorer {k + 1}")
-            if name.startswith("01") and k == 0:
-                check_point_explorer_numbers(explorer)
+            if name.removeprefix("zh/").startswith("01") and k == 0:
+                check_point_explorer_numbers(explorer, chinese=name.startswith("zh/"))
     finally:
         page.evaluate("async () => await window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
 
 
-def check_point_explorer_numbers(explorer):
-    """The numbers shown after the moves are what lossviz computes for the slider positions."""
+def check_point_explorer_numbers(explorer, chinese=False):
+    """The numbers shown after the moves are what lossviz computes for the slider positions; in the
+    Chinese edition the readout names them in Chinese (lossviz.set_language("zh"))."""
     readouts = explorer.locator(".widget-readout").all_inner_texts()
     prediction, target = float(readouts[0]), float(readouts[1])
     loss_name = explorer.locator("select").input_value()
     text = explorer.locator(".widget-html-content").inner_text()
     # "prediction ŷ = 1.40, target y = 1.00, loss = mse → loss = 0.160, dL/dŷ = 0.800" (true minus)
     numbers = text.split("→")[1].replace("\u2212", "-")
-    shown_loss = float(re.search(r"loss = (-?[\d.]+)", numbers).group(1))
+    if chinese:
+        assert "预测值 ŷ" in text and "损失 =" in numbers, text
+    shown_loss = float(re.search(r"(?:loss|损失) = (-?[\d.]+)", numbers).group(1))
     shown_grad = float(re.search(r"dL/dŷ = (-?[\d.]+)", numbers).group(1))
     fn, grad, _ = {"mse": (losses.mse, losses.mse_grad, 0), "mae": (losses.mae, losses.mae_grad, 0),
                    "huber": (losses.huber, losses.huber_grad, 0)}[loss_name]  # fmt: skip
