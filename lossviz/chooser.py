@@ -24,7 +24,7 @@ class Recommendation:
 
     def markdown(self) -> str:
         """The recommendation in the language of :func:`lossviz.set_language` (the fields stay English)."""
-        pitfalls = "".join(f"\n- {_(p)}" for p in self.pitfalls)
+        pitfalls = "".join(f"\n- {_say(p)}" for p in self.pitfalls)
         return (_("**Use {loss}**: `{pytorch}`").format(loss=_(self.loss), pytorch=self.pytorch)
                 + f"\n\n{_(self.why)}\n\n" + _("**Watch out for:**") + f"{pitfalls}\n\n"
                 + _("**Read:** {lesson}").format(lesson=_(self.lesson)))  # fmt: skip
@@ -36,14 +36,31 @@ _CALIBRATION = (N_("a deep net trained with this loss is often over-confident (G
                 "removed most of the miscalibration in their experiments"))  # fmt: skip
 
 
+class _Message(str):
+    """A message built from a template: it reads as English (``recommend``'s fields stay English,
+    so code can test them), and ``said()`` gives it in the language of :func:`lossviz.set_language`."""
+
+    def __new__(cls, template: str, **fields):
+        self = super().__new__(cls, template.format(**fields))
+        self.template, self.fields = template, fields
+        return self
+
+    def said(self) -> str:
+        return _(self.template).format(**{name: _(value) for name, value in self.fields.items()})
+
+
+def _say(text: str) -> str:
+    return text.said() if isinstance(text, _Message) else _(text)
+
+
 def _imbalance_and_noise(imbalance: bool, noisy_labels: bool, weighting: str, robust: str) -> list[str]:
     """The advice for rare classes and wrong labels, kept whichever binary loss is chosen."""
     pitfalls = []
     if imbalance:
-        pitfalls.append(_("rare class: {weighting}, and report recall of the rare class, not accuracy").format(
-            weighting=_(weighting)))
+        pitfalls.append(_Message(N_("rare class: {weighting}, and report recall of the rare class, not accuracy"),
+                                 weighting=weighting))
     if noisy_labels:
-        pitfalls.append(_("with noisy labels, consider {robust}").format(robust=_(robust)))
+        pitfalls.append(_Message(N_("with noisy labels, consider {robust}"), robust=robust))
     return pitfalls
 
 
@@ -164,7 +181,7 @@ class Chooser:
 
         r = recommend(**self.values())
         e = html.escape
-        pitfalls = "".join(f"<li>{e(_(p))}</li>" for p in r.pitfalls)
+        pitfalls = "".join(f"<li>{e(_say(p))}</li>" for p in r.pitfalls)
         self.output.value = (
             "<p><b>" + e(_("Use {loss}").format(loss=_(r.loss))) + f"</b>: <code>{e(r.pytorch)}</code></p>"
             f"<p>{e(_(r.why))}</p><p><b>" + e(_("Watch out for:")) + f"</b></p><ul>{pitfalls}</ul>"

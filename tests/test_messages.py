@@ -177,3 +177,10 @@ def test_the_marking_check_catches_an_unmarked_message(tmp_path):
                    'def g(x):\n    raise ValueError(f"f: x is {x}")\n')
     unmarked, clashes = _message_calls(bad)
     assert unmarked == [9] and clashes == [("f", 4)]
+
+
+def test_the_chooser_keeps_its_fields_english_and_says_them_in_chinese():
+    lossviz.set_language("zh")
+    r = chooser.recommend("binary classification", imbalance=True, calibrated=False)
+    assert "recall of the rare class" in r.pitfalls[-1]  # code tests the English fields
+    assert "recall of the rare class" not in r.markdown() and "召回率" in r.markdown()

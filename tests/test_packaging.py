@@ -62,6 +62,8 @@ def test_the_wheel_holds_the_whole_package_and_declares_what_it_imports(wheel):
     names = set(archive.namelist())
     sources = {str(p.relative_to(ROOT)) for p in (ROOT / "lossviz").rglob("*.py")}
     assert sources <= names, f"missing from the wheel: {sorted(sources - names)}"
+    # lossviz.set_language("zh") on Colab reads the compiled catalogue from the installed package
+    assert "lossviz/locale/zh_CN/LC_MESSAGES/lossviz.mo" in names
     metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     requires = {re.split(r"[<>=! ;\[]", line.split(":", 1)[1].strip())[0].lower()
                 for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line}

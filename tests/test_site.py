@@ -1,7 +1,7 @@
 """`make html`: one static page per lesson and an index, offline, rendering in Chromium.
 
-Builds the whole site once (it executes every lesson, about a minute and a half) into a
-temporary folder; the repository's site/ is left alone.
+Builds the whole site once (it executes every lesson of both editions, about three minutes)
+into a temporary folder; the repository's site/ is left alone.
 """
 
 import re
@@ -44,6 +44,22 @@ def test_page_is_offline_and_holds_its_figures(site, stem):
 def test_explorers_show_their_last_state_as_text(site):
     page = (site / "01_mean_squared_error.html").read_text()
     assert "Explorer, as last set:" in page and "prediction ŷ = 3" in page
+
+
+def test_the_chinese_edition_has_its_own_pages_and_index(site):
+    index = (site / "zh" / "index.html").read_text()
+    assert '<html lang="zh-CN">' in index and 'href="../index.html"' in index
+    for stem in LESSONS:
+        page = (site / "zh" / f"{stem}.html").read_text()
+        assert f'href="{stem}.html"' in index
+        assert not EXTERNAL.search(page) and page.count("data:image/png;base64") >= 1
+        assert 'src="../mathjax/MathJax.js' in page, "the Chinese pages share site/mathjax"
+        assert f'href="../{stem}.html"' in page, "each Chinese page links to its English page"
+        english = (site / f"{stem}.html").read_text()
+        assert f'href="zh/{stem}.html"' in english, "each English page links to its Chinese page"
+    # lossviz.set_language("zh") in the lesson: the explorer's last state is described in Chinese
+    page = (site / "zh" / "01_mean_squared_error.html").read_text()
+    assert "交互图（最后一次设置）" in page and "预测值 ŷ = 3" in page
 
 
 def test_pages_render_in_chromium(site, browser):
