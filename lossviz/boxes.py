@@ -38,12 +38,20 @@ def _prepare(a, b, fn):
         b = checks.as_float_array(b, "b", fn)
     for box, name in ((a, "a"), (b, "b")):
         if box.ndim != 2 or box.shape[1] != 4:
-            raise ValueError(_("{fn}: {name} must have shape (N, 4), rows of (x1, y1, x2, y2), but has {shape}.").format(fn=fn, name=name, shape=tuple(box.shape)))
+            raise ValueError(
+                _("{fn}: {name} must have shape (N, 4), rows of (x1, y1, x2, y2), but has {shape}.").format(
+                    fn=fn, name=name, shape=tuple(box.shape))
+            )
         if bool(((box[:, 2] < box[:, 0]) | (box[:, 3] < box[:, 1])).any()):
-            raise ValueError(_("{fn}: every box in {name} needs x1 <= x2 and y1 <= y2; convert (cx, cy, w, h) "
-                    "boxes with boxes.from_center first.").format(fn=fn, name=name))  # fmt: skip
+            raise ValueError(
+                _("{fn}: every box in {name} needs x1 <= x2 and y1 <= y2; convert (cx, cy, w, h) "
+                  "boxes with boxes.from_center first.").format(fn=fn, name=name)
+            )
     if a.shape != b.shape:
-        raise ValueError(_("{fn}: a and b must pair box with box, but have shapes {shape} and {shape2}.").format(fn=fn, shape=tuple(a.shape), shape2=tuple(b.shape)))
+        raise ValueError(
+            _("{fn}: a and b must pair box with box, but have shapes {shape} and {shape2}.").format(
+                fn=fn, shape=tuple(a.shape), shape2=tuple(b.shape))
+        )
     return a, b
 
 

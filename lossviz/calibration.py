@@ -79,8 +79,10 @@ class ReliabilityBins:
 
 def _check_bins(n_bins, fn: str) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
-        raise ValueError(_("{fn}: n_bins must be a whole number >= 1 (the number of equal-width confidence "
-                "bins, often 10 or 15), but got {n_bins!r}.").format(fn=fn, n_bins=n_bins))  # fmt: skip
+        raise ValueError(
+            _("{fn}: n_bins must be a whole number >= 1 (the number of equal-width confidence "
+              "bins, often 10 or 15), but got {n_bins!r}.").format(fn=fn, n_bins=n_bins)
+        )
     return int(n_bins)
 
 
@@ -92,21 +94,28 @@ def confidence_and_correct(probs, labels, fn: str = "confidence_and_correct"):
     """
     p = checks.as_float_array(probs, "probs", fn)
     if p.ndim == 1:
-        raise ValueError(_("{fn}: probs must have shape (N, K), one row of class probabilities per sample, but "
-                "it has shape {shape}. For a binary model that gives p = P(class 1), pass "
-                "np.column_stack([1 - p, p]).").format(fn=fn, shape=checks._shape(p.shape)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: probs must have shape (N, K), one row of class probabilities per sample, but "
+              "it has shape {shape}. For a binary model that gives p = P(class 1), pass "
+              "np.column_stack([1 - p, p]).").format(fn=fn, shape=checks._shape(p.shape))
+        )
     checks.check_ndim(p, 2, "probs", fn, N_("(samples, classes)"))
     if p.shape[1] < 2:
-        raise ValueError(_("{fn}: probs needs at least 2 columns (classes), but has shape {shape}. For a binary "
-                "model that gives p = P(class 1), pass np.column_stack([1 - p, p]).").format(fn=fn, shape=checks._shape(p.shape)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: probs needs at least 2 columns (classes), but has shape {shape}. For a binary "
+              "model that gives p = P(class 1), pass np.column_stack([1 - p, p]).").format(
+                fn=fn, shape=checks._shape(p.shape))
+        )
     checks.check_probabilities(p, "probs", fn, hint=_("Apply softmax to the logits first "
                                                         "(torch.softmax(logits, 1))."))  # fmt: skip
     checks.check_rows_sum_to_one(p, "probs", fn)
     y = checks.as_index_array(labels, "labels", fn)
     if y.shape != (p.shape[0],):
-        raise ValueError(_("{fn}: labels must hold one class index per row of probs, shape ({shape},), but has "
-                "shape {shape2}. Pass class indices, not one-hot rows (labels.argmax(1) turns one "
-                "into the other).").format(fn=fn, shape=p.shape[0], shape2=checks._shape(y.shape)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: labels must hold one class index per row of probs, shape ({shape},), but has "
+              "shape {shape2}. Pass class indices, not one-hot rows (labels.argmax(1) turns one "
+              "into the other).").format(fn=fn, shape=p.shape[0], shape2=checks._shape(y.shape))
+        )
     checks.check_class_indices(y, p.shape[1], "labels", fn)
     return p.max(axis=1), (p.argmax(axis=1) == y).astype(np.float64)
 
@@ -166,8 +175,10 @@ def calibrated_draws(probs, n_bins: int = 10, draws: int = 20, seed: int = 0) ->
     fn = "calibrated_draws"
     m = _check_bins(n_bins, fn)
     if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
-        raise ValueError(_("{fn}: draws must be a whole number >= 1 (how many label sets to draw, e.g. 20), but "
-                "got {draws!r}.").format(fn=fn, draws=draws))  # fmt: skip
+        raise ValueError(
+            _("{fn}: draws must be a whole number >= 1 (how many label sets to draw, e.g. 20), but "
+              "got {draws!r}.").format(fn=fn, draws=draws)
+        )
     p = checks.as_float_array(probs, "probs", fn)
     conf, _labels = confidence_and_correct(p, np.zeros(len(p), dtype=int), fn)  # checks probs; labels unused
     pred, cumulative = p.argmax(axis=1), p.cumsum(axis=1)
@@ -197,12 +208,16 @@ def paired_difference(a, b, level: float = 0.95):
     x = checks.as_float_array(a, "a", fn)
     y = checks.as_float_array(b, "b", fn)
     if x.ndim != 1 or x.shape != y.shape or x.size < 2:
-        raise ValueError(_("{fn}: a and b must be two 1-D lists of the same length >= 2 (one value per run, "
-                "pair by pair), but have shapes {shape} and {shape2}. Pass one value per paired run "
-                "to each.").format(fn=fn, shape=checks._shape(x.shape), shape2=checks._shape(y.shape)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: a and b must be two 1-D lists of the same length >= 2 (one value per run, "
+              "pair by pair), but have shapes {shape} and {shape2}. Pass one value per paired run "
+              "to each.").format(fn=fn, shape=checks._shape(x.shape), shape2=checks._shape(y.shape))
+        )
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
-        raise ValueError(_("{fn}: level must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% "
-                "interval), but got {level!r}.").format(fn=fn, level=level))  # fmt: skip
+        raise ValueError(
+            _("{fn}: level must be a number strictly between 0 and 1 (e.g. 0.95 for a 95% "
+              "interval), but got {level!r}.").format(fn=fn, level=level)
+        )
     from scipy.special import stdtrit  # scipy comes with scikit-learn; scipy.stats is slower to import
 
     d = x - y

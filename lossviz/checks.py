@@ -48,12 +48,14 @@ def as_float_array(x, name: str, fn: str, allow_nonfinite: bool = False) -> np.n
     except (TypeError, ValueError) as err:
         raise ValueError(
             _("{fn}: {name} must be numbers (a list, NumPy array or tensor of the same length in "
-                "every row), but it could not be read as an array of floats ({err}).").format(fn=fn, name=name, err=err)
+              "every row), but it could not be read as an array of floats ({err}).").format(
+                fn=fn, name=name, err=err)
         ) from None
     if arr.size == 0:
         raise ValueError(
             _("{fn}: {name} is empty (shape {shape}); a loss needs at least one value. Check that "
-                "your data loaded and your slicing kept some rows.").format(fn=fn, name=name, shape=_shape(arr.shape))
+              "your data loaded and your slicing kept some rows.").format(
+                fn=fn, name=name, shape=_shape(arr.shape))
         )
     if not allow_nonfinite and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
@@ -61,8 +63,9 @@ def as_float_array(x, name: str, fn: str, allow_nonfinite: bool = False) -> np.n
         value = arr[tuple(bad)] if arr.ndim else arr
         raise ValueError(
             _("{fn}: {name} contains {value} at index {where}; every value must be finite. A NaN "
-                "or inf usually comes from an earlier step (log of 0, division by 0, a learning rate "
-                "too large): find where it first appears.").format(fn=fn, name=name, value=value, where=where)
+              "or inf usually comes from an earlier step (log of 0, division by 0, a learning rate "
+              "too large): find where it first appears.").format(
+                fn=fn, name=name, value=value, where=where)
         )
     return arr
 
@@ -71,13 +74,15 @@ def as_index_array(x, name: str, fn: str) -> np.ndarray:
     """``x`` as a non-empty array of integer class indices (int64)."""
     arr = to_array(x, name, fn)
     if arr.size == 0:
-        raise ValueError(_("{fn}: {name} is empty; give one class index per sample.").format(fn=fn, name=name))
+        raise ValueError(
+            _("{fn}: {name} is empty; give one class index per sample.").format(fn=fn, name=name)
+        )
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(
             _("{fn}: {name} holds class indices, which must be integers, but its dtype is {dtype}. "
-                "Use {name}.astype(int) in NumPy or {name}.long() in PyTorch (torch's cross_entropy "
-                "also requires int64 class indices). If you meant class probabilities, give {name} "
-                "the same shape as the logits.").format(fn=fn, name=name, dtype=arr.dtype)
+              "Use {name}.astype(int) in NumPy or {name}.long() in PyTorch (torch's cross_entropy "
+              "also requires int64 class indices). If you meant class probabilities, give {name} "
+              "the same shape as the logits.").format(fn=fn, name=name, dtype=arr.dtype)
         )
     return arr.astype(np.int64)
 
@@ -86,8 +91,8 @@ def check_reduction(reduction, fn: str) -> str:
     if reduction not in REDUCTIONS:
         raise ValueError(
             _("{fn}: reduction must be one of 'mean', 'sum' or 'none', but got {reduction!r}. "
-                "'mean' averages over samples (the default, as in PyTorch), 'sum' adds them, 'none' "
-                "returns one loss per element.").format(fn=fn, reduction=reduction)
+              "'mean' averages over samples (the default, as in PyTorch), 'sum' adds them, 'none' "
+              "returns one loss per element.").format(fn=fn, reduction=reduction)
         )
     return reduction
 
@@ -114,7 +119,8 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str], fn: s
         fix = _("Give {na} and {nb} exactly the same shape, one {na} per {nb}.").format(na=na, nb=nb)
     raise ValueError(
         _("{fn}: {na} has shape {shape_a} but {nb} has shape {shape_b}; {consequence}. {fix}").format(
-            fn=fn, na=na, shape_a=_shape(a.shape), nb=nb, shape_b=_shape(b.shape), consequence=consequence, fix=fix)
+            fn=fn, na=na, shape_a=_shape(a.shape), nb=nb, shape_b=_shape(b.shape),
+            consequence=consequence, fix=fix)
     )
 
 
@@ -135,8 +141,9 @@ def check_probabilities(arr: np.ndarray, name: str, fn: str, hint: str = "") -> 
         lo, hi = float(arr.min()), float(arr.max())
         raise ValueError(
             _("{fn}: {name} must be probabilities in [0, 1], but its values run from {lo:g} to "
-                "{hi:g}. {hint}").format(fn=fn, name=name, lo=lo, hi=hi,
-                                         hint=hint or _("Pass it through a sigmoid first, or use the with-logits version."))
+              "{hi:g}. {hint}").format(
+                fn=fn, name=name, lo=lo, hi=hi,
+                hint=hint or _("Pass it through a sigmoid first, or use the with-logits version."))
         )
 
 
@@ -147,8 +154,9 @@ def check_rows_sum_to_one(arr: np.ndarray, name: str, fn: str) -> None:
         i = int(np.argmax(bad))
         raise ValueError(
             _("{fn}: {name} is read as class probabilities (it has the logits' shape), so each row "
-                "must sum to 1, but row {i} sums to {total:g}. Normalise it with {name} / "
-                "{name}.sum(axis=-1, keepdims=True), or pass class indices of shape (N,).").format(fn=fn, name=name, i=i, total=sums.flat[i])
+              "must sum to 1, but row {i} sums to {total:g}. Normalise it with {name} / "
+              "{name}.sum(axis=-1, keepdims=True), or pass class indices of shape (N,).").format(
+                fn=fn, name=name, i=i, total=sums.flat[i])
         )
 
 
@@ -158,8 +166,9 @@ def check_class_indices(target: np.ndarray, n_classes: int, name: str, fn: str) 
         value = int(target[bad][0])
         raise ValueError(
             _("{fn}: {name} holds class indices, which must lie in 0..{last} for {n_classes} "
-                "classes, but it contains {value}. If your labels start at 1, subtract 1; if there "
-                "are more classes, the logits need more columns.").format(fn=fn, name=name, last=n_classes - 1, n_classes=n_classes, value=value)
+              "classes, but it contains {value}. If your labels start at 1, subtract 1; if there "
+              "are more classes, the logits need more columns.").format(
+                fn=fn, name=name, last=n_classes - 1, n_classes=n_classes, value=value)
         )
 
 
@@ -175,17 +184,24 @@ def check_plus_minus_one(target: np.ndarray, name: str, fn: str) -> None:
     else:
         fix = _("Map your two classes to -1 and +1 (for example np.where({name} == a, -1, 1)).").format(name=name)
     raise ValueError(
-        _("{fn}: {name} must hold labels in {{-1, +1}}, but it holds {{{shown}}}. {fix}").format(fn=fn, name=name, shown=shown, fix=fix)
+        _("{fn}: {name} must hold labels in {{-1, +1}}, but it holds {{{shown}}}. {fix}").format(
+            fn=fn, name=name, shown=shown, fix=fix)
     )
 
 
 def check_positive(value, name: str, fn: str) -> float:
     if not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-        raise ValueError(_("{fn}: {name} must be a positive number, but got {value!r}.").format(fn=fn, name=name, value=value))
+        raise ValueError(
+            _("{fn}: {name} must be a positive number, but got {value!r}.").format(
+                fn=fn, name=name, value=value)
+        )
     return float(value)
 
 
 def check_in_range(value, name: str, fn: str, lo: float, hi: float) -> float:
     if not isinstance(value, numbers.Real) or not (lo <= value <= hi):
-        raise ValueError(_("{fn}: {name} must be a number in [{lo:g}, {hi:g}], but got {value!r}.").format(fn=fn, name=name, lo=lo, hi=hi, value=value))
+        raise ValueError(
+            _("{fn}: {name} must be a number in [{lo:g}, {hi:g}], but got {value!r}.").format(
+                fn=fn, name=name, lo=lo, hi=hi, value=value)
+        )
     return float(value)

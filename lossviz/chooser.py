@@ -68,7 +68,10 @@ def recommend(task: str, outliers: bool = False, imbalance: bool = False, calibr
               noisy_labels: bool = False) -> Recommendation:  # fmt: skip
     """A loss for ``task`` (one of ``TASKS``) given what is known about the data."""
     if task not in TASKS:
-        raise ValueError(_("recommend: unknown task {task!r}; choose from {tasks}.").format(task=task, tasks=list(TASKS)))
+        raise ValueError(
+            _("recommend: unknown task {task!r}; choose from {tasks}.").format(
+                task=task, tasks=list(TASKS))
+        )
     if task == "regression":
         if outliers:
             return Recommendation(N_("the Huber loss"), "nn.HuberLoss(delta=1.0)",
@@ -191,7 +194,10 @@ class Chooser:
     def set(self, **values) -> Recommendation:
         for name, value in values.items():
             if name not in self.controls:
-                raise ValueError(_("Chooser.set: no control {name!r}; the controls are {controls}.").format(name=name, controls=sorted(self.controls)))
+                raise ValueError(
+                    _("Chooser.set: no control {name!r}; the controls are {controls}.").format(
+                        name=name, controls=sorted(self.controls))
+                )
             self.controls[name].value = value
         return self.recommendation
 

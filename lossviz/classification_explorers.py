@@ -23,10 +23,15 @@ class SoftmaxExplorer(Explorer):
     def __init__(self, classes=("cat", "dog", "bird"), logits=(2.0, 1.0, 0.1), true_class: int = 0):
         self.classes = tuple(classes)
         if len(logits) != len(self.classes):
-            raise ValueError(_("SoftmaxExplorer: give one logit per class: {n_classes} classes but {n_logits} "
-                    "logits.").format(n_classes=len(self.classes), n_logits=len(logits)))  # fmt: skip
+            raise ValueError(
+                _("SoftmaxExplorer: give one logit per class: {n_classes} classes but {n_logits} "
+                  "logits.").format(n_classes=len(self.classes), n_logits=len(logits))
+            )
         if not 0 <= true_class < len(self.classes):
-            raise ValueError(_("SoftmaxExplorer: true_class must be in 0..{value}, got {true_class}.").format(value=len(self.classes) - 1, true_class=true_class))
+            raise ValueError(
+                _("SoftmaxExplorer: true_class must be in 0..{value}, got {true_class}.").format(
+                    value=len(self.classes) - 1, true_class=true_class)
+            )
         self._initial = (tuple(float(z) for z in logits), true_class)
         super().__init__()
 
@@ -85,7 +90,10 @@ class LabelSmoothingExplorer(Explorer):
 
     def __init__(self, classes: int = 5):
         if not isinstance(classes, int) or classes < 2:
-            raise ValueError(_("LabelSmoothingExplorer: classes must be a whole number >= 2, got {classes!r}.").format(classes=classes))
+            raise ValueError(
+                _("LabelSmoothingExplorer: classes must be a whole number >= 2, got {classes!r}.").format(
+                    classes=classes)
+            )
         self.C = classes
         self.grid = np.linspace(*self.MARGINS, 241)
         super().__init__()
@@ -187,7 +195,10 @@ class LogisticExplorer(Explorer):
         checks.check_ndim(self.X, 2, "X", fn, N_("(N samples, 2 features)"))
         self.y = checks.as_float_array(y, "y", fn)
         if self.y.shape != (self.X.shape[0],):
-            raise ValueError(_("{fn}: y must have shape ({shape},), one label per row of X.").format(fn=fn, shape=self.X.shape[0]))
+            raise ValueError(
+                _("{fn}: y must have shape ({shape},), one label per row of X.").format(
+                    fn=fn, shape=self.X.shape[0])
+            )
         checks.check_probabilities(self.y, "y", fn, "Labels for logistic regression are 0 or 1.")
         self.w_values = np.linspace(*w_range, grid)
         self.surface = surfaces.loss_surface(losses.binary_cross_entropy_with_logits, self.X, self.y,

@@ -42,7 +42,10 @@ def best_line_accuracy(X, y, directions: int = 3600) -> float:
     X = checks.as_float_array(X, "X", fn)
     checks.check_ndim(X, 2, "X", fn, N_("(N points, 2 coordinates)"))
     if X.shape[1] != 2:
-        raise ValueError(_("{fn}: X must have 2 columns (points in the plane), got shape {shape}.").format(fn=fn, shape=X.shape))
+        raise ValueError(
+            _("{fn}: X must have 2 columns (points in the plane), got shape {shape}.").format(
+                fn=fn, shape=X.shape)
+        )
     y = checks.as_index_array(y, "y", fn)
     checks.check_class_indices(y, 2, "y", fn)
     angles = np.linspace(0, 2 * np.pi, directions, endpoint=False)

@@ -40,12 +40,21 @@ def _inputs(log_probs, target, blank, fn):
     lp = checks.as_float_array(log_probs, "log_probs", fn, allow_nonfinite=True)
     checks.check_ndim(lp, 2, "log_probs", fn, N_("(T frames, C symbols)"))
     if np.isnan(lp).any() or np.isposinf(lp).any():
-        raise ValueError(_("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(fn=fn))
+        raise ValueError(
+            _("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(
+                fn=fn)
+        )
     tgt = checks.as_index_array(target, "target", fn) if np.size(target) else np.zeros(0, np.int64)
     if tgt.ndim != 1:
-        raise ValueError(_("{fn}: target must be one sequence of symbol indices, shape (S,), not {shape}.").format(fn=fn, shape=tgt.shape))
+        raise ValueError(
+            _("{fn}: target must be one sequence of symbol indices, shape (S,), not {shape}.").format(
+                fn=fn, shape=tgt.shape)
+        )
     if np.any(tgt == blank) or np.any(tgt < 0) or np.any(tgt >= lp.shape[1]):
-        raise ValueError(_("{fn}: target symbols must lie in 0..{value} and never be the blank ({blank}).").format(fn=fn, value=lp.shape[1] - 1, blank=blank))
+        raise ValueError(
+            _("{fn}: target symbols must lie in 0..{value} and never be the blank ({blank}).").format(
+                fn=fn, value=lp.shape[1] - 1, blank=blank)
+        )
     ext = np.full(2 * len(tgt) + 1, blank)
     ext[1::2] = tgt
     return lp, ext
@@ -182,10 +191,15 @@ def _log_probs_2d(log_probs, blank, fn):
     lp = checks.as_float_array(log_probs, "log_probs", fn, allow_nonfinite=True)
     checks.check_ndim(lp, 2, "log_probs", fn, N_("(T frames, C symbols)"))
     if np.isnan(lp).any() or np.isposinf(lp).any():
-        raise ValueError(_("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(fn=fn))  # fmt: skip
+        raise ValueError(
+            _("{fn}: log_probs must be log-probabilities (<= 0, -inf allowed), without NaN or +inf.").format(
+                fn=fn)
+        )
     if isinstance(blank, bool) or not isinstance(blank, (int, np.integer)) or not 0 <= blank < lp.shape[1]:
-        raise ValueError(_("{fn}: blank must be a symbol index in 0..{value} (log_probs has {shape} symbols), "
-                "not {blank!r}.").format(fn=fn, value=lp.shape[1] - 1, shape=lp.shape[1], blank=blank))  # fmt: skip
+        raise ValueError(
+            _("{fn}: blank must be a symbol index in 0..{value} (log_probs has {shape} symbols), "
+              "not {blank!r}.").format(fn=fn, value=lp.shape[1] - 1, shape=lp.shape[1], blank=blank)
+        )
     return lp
 
 
@@ -234,8 +248,10 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[t
     fn = "ctc.prefix_beam_search"
     lp = _log_probs_2d(log_probs, blank, fn)
     if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(_("{fn}: beam_width must be a positive integer (the number of prefixes kept per "
-                "frame), not {beam_width!r}. Try beam_width=8.").format(fn=fn, beam_width=beam_width))  # fmt: skip
+        raise ValueError(
+            _("{fn}: beam_width must be a positive integer (the number of prefixes kept per "
+              "frame), not {beam_width!r}. Try beam_width=8.").format(fn=fn, beam_width=beam_width)
+        )
     symbols = [k for k in range(lp.shape[1]) if k != blank]
     beams = {(): (0.0, -np.inf)}  # prefix -> (log p_b, log p_nb)
     for frame in lp:
@@ -258,8 +274,10 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank: int = 0) -> list[t
         ranked = sorted(alive, key=lambda item: -np.logaddexp(*item[1]))
         beams = {prefix: (p_b, p_nb) for prefix, (p_b, p_nb) in ranked[:beam_width]}
         if not beams:
-            raise ValueError(_("{fn}: every path has probability 0 (a frame's log_probs are all -inf); give "
-                    "log-softmax outputs, whose rows sum to 1 in probability.").format(fn=fn))  # fmt: skip
+            raise ValueError(
+                _("{fn}: every path has probability 0 (a frame's log_probs are all -inf); give "
+                  "log-softmax outputs, whose rows sum to 1 in probability.").format(fn=fn)
+            )
     return [(list(prefix), float(np.logaddexp(p_b, p_nb))) for prefix, (p_b, p_nb) in beams.items()]
 
 

@@ -14,7 +14,10 @@ from .i18n import _
 
 def _count(n, fn: str, least: int = 1) -> int:
     if not isinstance(n, (int, np.integer)) or n < least:
-        raise ValueError(_("{fn}: n must be a whole number of samples >= {least}, but got {n!r}.").format(fn=fn, least=least, n=n))
+        raise ValueError(
+            _("{fn}: n must be a whole number of samples >= {least}, but got {n!r}.").format(
+                fn=fn, least=least, n=n)
+        )
     return int(n)
 
 
@@ -27,10 +30,16 @@ def linear_regression(n: int = 40, w: float = 2.0, b: float = -1.0, noise: float
     """  # fmt: skip
     n = _count(n, "linear_regression", least=2)
     if noise < 0:
-        raise ValueError(_("linear_regression: noise is a standard deviation and must be >= 0, got {noise}.").format(noise=noise))
+        raise ValueError(
+            _("linear_regression: noise is a standard deviation and must be >= 0, got {noise}.").format(
+                noise=noise)
+        )
     lo, hi = x_range
     if not lo < hi:
-        raise ValueError(_("linear_regression: x_range must be (low, high) with low < high, got {x_range}.").format(x_range=x_range))
+        raise ValueError(
+            _("linear_regression: x_range must be (low, high) with low < high, got {x_range}.").format(
+                x_range=x_range)
+        )
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(lo, hi, size=n))
     return x, w * x + b + noise * rng.normal(size=n)
@@ -45,7 +54,10 @@ def friedman1(n: int = 1000, noise: float = 1.0, seed: int = 0):
     """
     n = _count(n, "friedman1", least=2)
     if noise < 0:
-        raise ValueError(_("friedman1: noise is a standard deviation and must be >= 0, got {noise}.").format(noise=noise))
+        raise ValueError(
+            _("friedman1: noise is a standard deviation and must be >= 0, got {noise}.").format(
+                noise=noise)
+        )
     rng = np.random.default_rng(seed)
     X = rng.uniform(size=(n, 10))
     y = (10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2
@@ -59,7 +71,10 @@ def with_outlier(x, y, index: int = -1, shift: float = 10.0):
     y = checks.as_float_array(y, "y", "with_outlier")
     checks.check_same_shape(x, y, ("x", "y"), "with_outlier")
     if not -y.size <= index < y.size:
-        raise ValueError(_("with_outlier: index {index} is outside 0..{value}.").format(index=index, value=y.size - 1))
+        raise ValueError(
+            _("with_outlier: index {index} is outside 0..{value}.").format(
+                index=index, value=y.size - 1)
+        )
     moved = y.copy()
     moved[index] += shift
     return x, moved
@@ -75,7 +90,10 @@ def blobs(n: int = 150, classes: int = 3, spread: float = 1.0, radius: float = 3
     """  # fmt: skip
     n = _count(n, "blobs", least=2)
     if not isinstance(classes, (int, np.integer)) or classes < 2:
-        raise ValueError(_("blobs: classes must be a whole number >= 2, got {classes!r}.").format(classes=classes))
+        raise ValueError(
+            _("blobs: classes must be a whole number >= 2, got {classes!r}.").format(
+                classes=classes)
+        )
     p = np.full(classes, 1.0 / classes) if proportions is None else np.asarray(proportions, float)
     if p.shape != (classes,) or np.any(p < 0) or not np.isclose(p.sum(), 1.0):
         raise ValueError(
@@ -155,7 +173,10 @@ def ctc_sequences(n: int = 600, symbols: int = 4, dim: int = 8, noise: float = 0
     """  # fmt: skip
     n = _count(n, "ctc_sequences")
     if not 0.0 <= joined <= 1.0:
-        raise ValueError(_("ctc_sequences: joined is a probability in [0, 1], got {joined}.").format(joined=joined))
+        raise ValueError(
+            _("ctc_sequences: joined is a probability in [0, 1], got {joined}.").format(
+                joined=joined)
+        )
     rng = np.random.default_rng(seed)
     prototypes = np.random.default_rng(1234).normal(size=(symbols + 1, dim)) * 1.5
     prototypes[0] = 0.0  # silence
@@ -194,7 +215,9 @@ _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 def number_words(number: int) -> list[str]:
     """0..999 in English words, the toy translation task: ``347 -> three hundred forty seven``."""
     if not isinstance(number, (int, np.integer)) or not 0 <= number <= 999:
-        raise ValueError(_("number_words: give a whole number in 0..999, got {number!r}.").format(number=number))
+        raise ValueError(
+            _("number_words: give a whole number in 0..999, got {number!r}.").format(number=number)
+        )
     if number < 10:
         return [_ONES[number]]
     if number < 20:

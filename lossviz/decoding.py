@@ -71,13 +71,19 @@ from .i18n import _
 
 def _positive_int(value, name: str, fn: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(_("{fn}: {name} must be a positive whole number, but got {value!r}.").format(fn=fn, name=name, value=value))
+        raise ValueError(
+            _("{fn}: {name} must be a positive whole number, but got {value!r}.").format(
+                fn=fn, name=name, value=value)
+        )
     return int(value)
 
 
 def _token(value, name: str, fn: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(_("{fn}: {name} must be a token index (a whole number >= 0), but got {value!r}.").format(fn=fn, name=name, value=value))
+        raise ValueError(
+            _("{fn}: {name} must be a token index (a whole number >= 0), but got {value!r}.").format(
+                fn=fn, name=name, value=value)
+        )
     return int(value)
 
 
@@ -85,18 +91,23 @@ def _call(step, state, tokens, fn: str):
     """One call of the step function, its log-probabilities checked and as float64 (B, V)."""
     out = step(state, tokens)
     if not (isinstance(out, tuple) and len(out) == 2):
-        raise ValueError(_("{fn}: step(state, tokens) must return a pair (log_probs, new_state), but it "
-                "returned {name__}.").format(fn=fn, name__=type(out).__name__))  # fmt: skip
+        raise ValueError(
+            _("{fn}: step(state, tokens) must return a pair (log_probs, new_state), but it "
+              "returned {name__}.").format(fn=fn, name__=type(out).__name__)
+        )
     log_probs = checks.as_float_array(out[0], "the log_probs that step returned", fn, allow_nonfinite=True)
     if log_probs.ndim != 2 or log_probs.shape[0] != len(tokens):
         raise ValueError(
             _("{fn}: step must return log_probs of shape (B, V), one row per hypothesis, but for B "
-                "= {n_tokens} tokens it returned shape {shape}. For one hypothesis return shape (1, "
-                "V), not (V,).").format(fn=fn, n_tokens=len(tokens), shape=checks._shape(log_probs.shape))
+              "= {n_tokens} tokens it returned shape {shape}. For one hypothesis return shape (1, "
+              "V), not (V,).").format(
+                fn=fn, n_tokens=len(tokens), shape=checks._shape(log_probs.shape))
         )
     if np.isnan(log_probs).any() or (log_probs > 1e-6).any():
-        raise ValueError(_("{fn}: step must return log-probabilities (<= 0, -inf allowed, no NaN); apply "
-                "log_softmax to the logits.").format(fn=fn))  # fmt: skip
+        raise ValueError(
+            _("{fn}: step must return log-probabilities (<= 0, -inf allowed, no NaN); apply "
+              "log_softmax to the logits.").format(fn=fn)
+        )
     return log_probs, out[1]
 
 
@@ -137,11 +148,16 @@ def beam_search(step, state, bos: int, eos: int, width: int, max_len: int, alpha
     bos, eos = _token(bos, "bos", fn), _token(eos, "eos", fn)
     width, max_len = _positive_int(width, "width", fn), _positive_int(max_len, "max_len", fn)
     if not isinstance(alpha, numbers.Real) or not 0 <= alpha < math.inf:
-        raise ValueError(_("{fn}: alpha (the length normalisation) must be a number >= 0, but got {alpha!r}; 0 "
-                "ranks by the sum of log-probabilities.").format(fn=fn, alpha=alpha))  # fmt: skip
+        raise ValueError(
+            _("{fn}: alpha (the length normalisation) must be a number >= 0, but got {alpha!r}; 0 "
+              "ranks by the sum of log-probabilities.").format(fn=fn, alpha=alpha)
+        )
     if len(state) != 1:
-        raise ValueError(_("{fn}: state must hold one source (first axis of length 1), but it has {n_state}; "
-                "call beam_search once per source, with state[i:i + 1].").format(fn=fn, n_state=len(state)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: state must hold one source (first axis of length 1), but it has {n_state}; "
+              "call beam_search once per source, with state[i:i + 1].").format(
+                fn=fn, n_state=len(state))
+        )
     open_seqs, open_lp = [[]], np.zeros(1)   # hypotheses still growing; their states are `state`
     ended: list[tuple[list[int], float]] = []  # hypotheses that emitted <eos> (<eos> not stored)
     for t in range(1, max_len + 1):
@@ -186,21 +202,28 @@ def ngrams(tokens, n: int) -> Counter:
 def _corpus(candidates, references, fn):
     candidates, references = list(candidates), list(references)
     if len(candidates) != len(references):
-        raise ValueError(_("{fn}: there are {n_candidates} candidates but {n_references} reference lists; give "
-                "one list of references per candidate.").format(fn=fn, n_candidates=len(candidates), n_references=len(references)))  # fmt: skip
+        raise ValueError(
+            _("{fn}: there are {n_candidates} candidates but {n_references} reference lists; give "
+              "one list of references per candidate.").format(
+                fn=fn, n_candidates=len(candidates), n_references=len(references))
+        )
     if not candidates:
-        raise ValueError(_("{fn}: candidates is empty; give at least one candidate translation.").format(fn=fn))
+        raise ValueError(
+            _("{fn}: candidates is empty; give at least one candidate translation.").format(fn=fn)
+        )
     for i, refs in enumerate(references):
         if isinstance(refs, str) or not refs or isinstance(list(refs)[0], (str, numbers.Integral)):
             raise ValueError(
                 _("{fn}: references[{i}] must be a list of reference translations, each a list of "
-                    "tokens, but it is {refs!r}. With one reference per candidate, wrap each: "
-                    "references = [[ref] for ref in refs].").format(fn=fn, i=i, refs=refs)
+                  "tokens, but it is {refs!r}. With one reference per candidate, wrap each: "
+                  "references = [[ref] for ref in refs].").format(fn=fn, i=i, refs=refs)
             )
     for i, cand in enumerate(candidates):
         if isinstance(cand, str):
-            raise ValueError(_("{fn}: candidates[{i}] is a string; give a list of tokens, such as "
-                    "{cand!r}.split().").format(fn=fn, i=i, cand=cand))  # fmt: skip
+            raise ValueError(
+                _("{fn}: candidates[{i}] is a string; give a list of tokens, such as "
+                  "{cand!r}.split().").format(fn=fn, i=i, cand=cand)
+            )
     return [list(c) for c in candidates], [[list(r) for r in refs] for refs in references]
 
 

@@ -97,7 +97,10 @@ class GalleryExplorer(Explorer):
 
     def __init__(self, loss: str = "mse"):
         if loss not in ENTRIES:
-            raise ValueError(_("GalleryExplorer: unknown loss {loss!r}; choose from {ENTRIES}.").format(loss=loss, ENTRIES=list(ENTRIES)))
+            raise ValueError(
+                _("GalleryExplorer: unknown loss {loss!r}; choose from {ENTRIES}.").format(
+                    loss=loss, ENTRIES=list(ENTRIES))
+            )
         self._first = loss
         self._shown = None
         super().__init__()
@@ -133,8 +136,11 @@ class GalleryExplorer(Explorer):
         if loss in ENTRIES and loss != self._shown:
             lo, hi = ENTRIES[loss][3]
             if "position" in values and not lo <= values["position"] <= hi:
-                raise ValueError(_("GalleryExplorer.set: position = {values} is outside the range of {loss}'s "
-                        "input [{lo:g}, {hi:g}].").format(values=values['position'], loss=loss, lo=lo, hi=hi))  # fmt: skip
+                raise ValueError(
+                    _("GalleryExplorer.set: position = {values} is outside the range of {loss}'s "
+                      "input [{lo:g}, {hi:g}].").format(
+                        values=values['position'], loss=loss, lo=lo, hi=hi)
+                )
             self._fit_slider(loss, self.controls["position"].value)
         return super().set(**values)
 

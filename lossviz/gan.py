@@ -92,8 +92,11 @@ def _grid_and_densities(x, p, q, names, fn):
 
 def _non_negative(density, name, fn):
     if np.any(density < 0):
-        raise ValueError(_("{fn}: {name} holds a density, which is never negative, but its smallest value is "
-                "{min:g}. Pass the density's values on the grid (such as scipy.stats.norm.pdf(x)).").format(fn=fn, name=name, min=density.min()))
+        raise ValueError(
+            _("{fn}: {name} holds a density, which is never negative, but its smallest value is "
+              "{min:g}. Pass the density's values on the grid (such as scipy.stats.norm.pdf(x)).").format(
+                fn=fn, name=name, min=density.min())
+        )
 
 
 def _trapezoid(f, x) -> float:

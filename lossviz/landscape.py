@@ -41,15 +41,22 @@ SECOND_MOMENT_KEPT = {"linear": 1.0, "relu": 0.5}
 
 def _check_choice(value, options, name: str, fn: str, hint: str = "") -> str:
     if value not in options:
-        raise ValueError(_("{fn}: {name} must be one of {options}, but got {value!r}. Pass one of these names "
-                "exactly{hint}.").format(fn=fn, name=name, options=', '.join(map(repr, options)), value=value, hint=_(hint) if hint else ""))  # fmt: skip
+        raise ValueError(
+            _("{fn}: {name} must be one of {options}, but got {value!r}. Pass one of these names "
+              "exactly{hint}.").format(
+                fn=fn, name=name, options=', '.join(map(repr, options)), value=value,
+                hint=_(hint) if hint else "")
+        )
     return value
 
 
 def _check_count(value, name: str, fn: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(_("{fn}: {name} must be a whole number of at least 1, but got {value!r}. Pass a whole "
-                "number such as {name}=20 (an int, not a float or a tensor).").format(fn=fn, name=name, value=value))  # fmt: skip
+        raise ValueError(
+            _("{fn}: {name} must be a whole number of at least 1, but got {value!r}. Pass a whole "
+              "number such as {name}=20 (an int, not a float or a tensor).").format(
+                fn=fn, name=name, value=value)
+        )
     return int(value)
 
 
@@ -98,8 +105,11 @@ def predicted_second_moments(activation: str, weight_variance: float, width: int
                   "second_moments measures the real one)"))
     for name, value in (("weight_variance", weight_variance), ("input_second_moment", input_second_moment)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-            raise ValueError(_("{fn}: {name} must be a positive number, but got {value!r}. A variance is "
-                    "positive: pass e.g. init_variance('Kaiming', 64, 64) for weight_variance.").format(fn=fn, name=name, value=value))  # fmt: skip
+            raise ValueError(
+                _("{fn}: {name} must be a positive number, but got {value!r}. A variance is "
+                  "positive: pass e.g. init_variance('Kaiming', 64, 64) for weight_variance.").format(
+                    fn=fn, name=name, value=value)
+            )
     var = float(weight_variance)
     width, depth = _check_count(width, "width", fn), _check_count(depth, "depth", fn)
     per_layer = width * var * SECOND_MOMENT_KEPT[activation]

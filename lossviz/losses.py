@@ -200,7 +200,8 @@ def _cross_entropy_inputs(logits, target, label_smoothing, reduction, fn):
         if idx.shape != (n,):
             raise ValueError(
                 _("{fn}: target must be class indices of shape ({n},) (one per row of logits) or "
-                    "class probabilities of shape ({n}, {c}), but it has shape {shape}.").format(fn=fn, n=n, c=c, shape=idx.shape)
+                  "class probabilities of shape ({n}, {c}), but it has shape {shape}.").format(
+                    fn=fn, n=n, c=c, shape=idx.shape)
             )
         checks.check_class_indices(idx, c, "target", fn)
         t = np.zeros((n, c))

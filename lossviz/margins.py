@@ -37,7 +37,10 @@ def _m(margin, fn):
 
 def _name(name, fn):
     if name not in NAMES:
-        raise ValueError(_("{fn}: unknown margin loss {name!r}; choose from {NAMES}.").format(fn=fn, name=name, NAMES=list(NAMES)))
+        raise ValueError(
+            _("{fn}: unknown margin loss {name!r}; choose from {NAMES}.").format(
+                fn=fn, name=name, NAMES=list(NAMES))
+        )
 
 
 def margin_loss(name: str, margin) -> np.ndarray:

@@ -31,7 +31,10 @@ def _check_number(value, name: str, fn: str, lo: float, hi: float, hi_open: bool
           and (value < hi if hi_open else value <= hi))  # fmt: skip
     if not ok:
         interval = ("(" if lo_open else "[") + f"{lo:g}, {hi:g}" + (")" if hi_open else "]")
-        raise ValueError(_("{fn}: {name} must be a number in {interval}, but got {value!r}. {fix}").format(fn=fn, name=name, interval=interval, value=value, fix=_(fix)))
+        raise ValueError(
+            _("{fn}: {name} must be a number in {interval}, but got {value!r}. {fix}").format(
+                fn=fn, name=name, interval=interval, value=value, fix=_(fix))
+        )
     return float(value)
 
 
@@ -41,8 +44,9 @@ def _pair(theta, grad, fn: str) -> tuple[np.ndarray, np.ndarray]:
     if theta.shape != grad.shape:
         raise ValueError(
             _("{fn}: grad has shape {shape} but theta has shape {shape2}; each parameter needs its "
-                "own gradient. Pass the gradient of the loss with respect to theta itself (in "
-                "PyTorch, p.grad has p's shape).").format(fn=fn, shape=tuple(grad.shape), shape2=tuple(theta.shape))
+              "own gradient. Pass the gradient of the loss with respect to theta itself (in "
+              "PyTorch, p.grad has p's shape).").format(
+                fn=fn, shape=tuple(grad.shape), shape2=tuple(theta.shape))
         )
     return theta, grad
 
@@ -55,8 +59,9 @@ class _Optimizer:
         if held is not None and held.shape != shape:
             raise ValueError(
                 _("{fn}: this optimizer holds state for parameters of shape {shape}, but step got "
-                    "shape {shape2}. One optimizer object updates one array: make one per parameter "
-                    "array, or call reset() to start again.").format(fn=fn, shape=tuple(held.shape), shape2=tuple(shape))
+                  "shape {shape2}. One optimizer object updates one array: make one per parameter "
+                  "array, or call reset() to start again.").format(
+                    fn=fn, shape=tuple(held.shape), shape2=tuple(shape))
             )
 
     def reset(self) -> None:
@@ -134,7 +139,10 @@ class Adam(_Optimizer):
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
         self.lr = _check_number(lr, "lr", "Adam", 0.0, np.inf, True, N_("PyTorch's default is 0.001."))
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(_("Adam: betas must be a pair (beta1, beta2), such as (0.9, 0.999); got {betas!r}.").format(betas=betas))  # fmt: skip
+            raise ValueError(
+                _("Adam: betas must be a pair (beta1, beta2), such as (0.9, 0.999); got {betas!r}.").format(
+                    betas=betas)
+            )
         fix = N_("Each is the weight an average keeps on its past; the defaults are (0.9, 0.999).")
         self.beta1 = _check_number(betas[0], "betas[0]", "Adam", 0.0, 1.0, True, fix)
         self.beta2 = _check_number(betas[1], "betas[1]", "Adam", 0.0, 1.0, True, fix)

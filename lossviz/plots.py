@@ -106,7 +106,10 @@ def _choose_backend(wanted: str) -> str:
     import sys
 
     if wanted not in ("auto", "widget", "inline"):
-        raise ValueError(_("plots.setup: backend must be 'auto', 'widget' or 'inline', not {wanted!r}.").format(wanted=wanted))
+        raise ValueError(
+            _("plots.setup: backend must be 'auto', 'widget' or 'inline', not {wanted!r}.").format(
+                wanted=wanted)
+        )
     try:
         from IPython import get_ipython
     except ImportError:
@@ -126,8 +129,10 @@ def _choose_backend(wanted: str) -> str:
         else:
             wanted, why = "widget", "this front end can show live figures"
     if wanted == "widget" and importlib.util.find_spec("ipympl") is None:
-        raise ValueError(_("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, or use "
-                "backend='inline'."))  # fmt: skip
+        raise ValueError(
+            _("plots.setup: backend='widget' needs ipympl: `pip install ipympl`, or use "
+              "backend='inline'.")
+        )
     shell.run_line_magic("matplotlib", wanted)
     if wanted == "widget":  # every pyplot figure made from now on: no "Figure 1" header, no resize grip
         hooks = [h for h in matplotlib.rcParams["figure.hooks"] if h != "lossviz.plots:quiet_canvas"]

@@ -33,7 +33,10 @@ class PointLossExplorer(Explorer):
                  choices=("mse", "mae", "huber")):  # fmt: skip
         unknown = [c for c in (loss, *choices) if c not in POINT_LOSSES]
         if unknown:
-            raise ValueError(_("PointLossExplorer: unknown loss {unknown!r}; choose from {POINT_LOSSES}.").format(unknown=unknown[0], POINT_LOSSES=list(POINT_LOSSES)))
+            raise ValueError(
+                _("PointLossExplorer: unknown loss {unknown!r}; choose from {POINT_LOSSES}.").format(
+                    unknown=unknown[0], POINT_LOSSES=list(POINT_LOSSES))
+            )
         self._initial = dict(loss=loss, prediction=prediction, target=target)
         self._choices = tuple(choices)
         self._curve_key = None
@@ -134,7 +137,10 @@ class LinearFitExplorer(Explorer):
     def __init__(self, x, y, loss: str = "mse", w_range=(-1.0, 5.0), b_range=(-4.0, 2.0),
                  grid: int = 161):  # fmt: skip
         if loss not in POINT_LOSSES:
-            raise ValueError(_("LinearFitExplorer: unknown loss {loss!r}; choose from {POINT_LOSSES}.").format(loss=loss, POINT_LOSSES=list(POINT_LOSSES)))
+            raise ValueError(
+                _("LinearFitExplorer: unknown loss {loss!r}; choose from {POINT_LOSSES}.").format(
+                    loss=loss, POINT_LOSSES=list(POINT_LOSSES))
+            )
         self.x = checks.as_float_array(x, "x", "LinearFitExplorer")
         self.y = checks.as_float_array(y, "y", "LinearFitExplorer")
         checks.check_same_shape(self.x, self.y, ("x", "y"), "LinearFitExplorer")

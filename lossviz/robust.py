@@ -37,7 +37,9 @@ def barron(x, alpha: float, c: float = 1.0) -> np.ndarray:
     x = checks.as_float_array(x, "x", "barron")
     c = checks.check_positive(c, "c", "barron")
     if not isinstance(alpha, (int, float)) or np.isnan(alpha) or alpha == np.inf:
-        raise ValueError(_("barron: alpha must be a number (or -inf), got {alpha!r}.").format(alpha=alpha))
+        raise ValueError(
+            _("barron: alpha must be a number (or -inf), got {alpha!r}.").format(alpha=alpha)
+        )
     z = (x / c) ** 2
     if alpha == 2:
         return z / 2
@@ -80,7 +82,10 @@ def barron_log_partition(alpha: float, nodes: int = 1000) -> float:
 def quadrature_nodes(nodes: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """Nodes ``x_k`` and log-weights ``log w_k`` with ``sum_k w_k f(x_k) ~ integral of f`` over R."""
     if not isinstance(nodes, (int, np.integer)) or nodes < 10:
-        raise ValueError(_("quadrature_nodes: nodes must be an integer >= 10, got {nodes!r}.").format(nodes=nodes))
+        raise ValueError(
+            _("quadrature_nodes: nodes must be an integer >= 10, got {nodes!r}.").format(
+                nodes=nodes)
+        )
     t = -np.pi / 2 + (np.arange(nodes) + 0.5) * np.pi / nodes
     return np.tan(t), np.log(np.pi / nodes) - 2 * np.log(np.cos(t))
 

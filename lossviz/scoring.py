@@ -45,8 +45,8 @@ def _outcomes_and_forecasts(y, q, fn: str) -> tuple[np.ndarray, np.ndarray]:
         seen = ", ".join(f"{v:g}" for v in np.unique(y_arr)[:6])
         raise ValueError(
             _("{fn}: y holds outcomes, which must be 0 (did not happen) or 1 (happened), but it "
-                "holds {{{seen}}}. Map your two classes to 0 and 1 (for example y = (labels == "
-                "positive).astype(int)).").format(fn=fn, seen=seen)
+              "holds {{{seen}}}. Map your two classes to 0 and 1 (for example y = (labels == "
+              "positive).astype(int)).").format(fn=fn, seen=seen)
         )
     q_arr = _probability(q, "q", fn)
     checks.check_same_shape(q_arr, y_arr, ("q", "y"), fn)
@@ -103,7 +103,8 @@ def _p_and_q(p, q, fn: str) -> tuple[np.ndarray, np.ndarray]:
     except ValueError:
         raise ValueError(
             _("{fn}: p has shape {shape} and q has shape {shape2}, which do not broadcast. Give "
-                "one p per q, or a single p (a scalar) with many q.").format(fn=fn, shape=p_arr.shape, shape2=q_arr.shape)
+              "one p per q, or a single p (a scalar) with many q.").format(
+                fn=fn, shape=p_arr.shape, shape2=q_arr.shape)
         ) from None
     return p_arr, q_arr
 

@@ -40,8 +40,10 @@ def _inputs(x, y, w_values, b_values, fn: str):
     y = checks.as_float_array(y, "y", fn)
     if y.shape != u.shape:
         fix = _(" Use y.reshape(-1).") if y.size == u.size else ""
-        raise ValueError(_("{fn}: y must have one value per sample, shape {shape}, but it has shape "
-                           "{y_shape}.{fix}").format(fn=fn, shape=u.shape, y_shape=y.shape, fix=fix))
+        raise ValueError(
+            _("{fn}: y must have one value per sample, shape {shape}, but it has shape "
+              "{y_shape}.{fix}").format(fn=fn, shape=u.shape, y_shape=y.shape, fix=fix)
+        )
     w = checks.as_float_array(w_values, "w_values", fn)
     b = checks.as_float_array(b_values, "b_values", fn)
     for arr, name in [(w, "w_values"), (b, "b_values")]:
@@ -141,10 +143,15 @@ def best_fit_line(x, y, loss: str = "mse", delta: float = 1.0) -> tuple[float, f
     checks.check_same_shape(x, y, ("x", "y"), fn)
     checks.check_ndim(x, 1, "x", fn, N_("(one feature per sample)"))
     if loss not in ("mse", "mae", "huber"):
-        raise ValueError(_("{fn}: loss must be 'mse', 'mae' or 'huber', but got {loss!r}.").format(fn=fn, loss=loss))
+        raise ValueError(
+            _("{fn}: loss must be 'mse', 'mae' or 'huber', but got {loss!r}.").format(
+                fn=fn, loss=loss)
+        )
     delta = checks.check_positive(delta, "delta", fn)
     if np.ptp(x) == 0:
-        raise ValueError(_("{fn}: every x is the same, so the slope is undefined; vary x.").format(fn=fn))
+        raise ValueError(
+            _("{fn}: every x is the same, so the slope is undefined; vary x.").format(fn=fn)
+        )
     weights = np.ones_like(x)
     w, b = _weighted_line(x, y, weights)
     if loss == "mse":

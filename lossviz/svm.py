@@ -37,7 +37,10 @@ def fit_linear_svms(X, y, lams, steps: int = 2000, lr: float = 0.5, seed: int = 
     X, y = _samples(X, y, fn)
     lams = checks.as_float_array(np.atleast_1d(lams), "lams", fn)
     if np.any(lams < 0):
-        raise ValueError(_("{fn}: every regularisation strength must be >= 0, got {min:g}.").format(fn=fn, min=lams.min()))
+        raise ValueError(
+            _("{fn}: every regularisation strength must be >= 0, got {min:g}.").format(
+                fn=fn, min=lams.min())
+        )
     # The tensors are tiny: a second intra-op thread only adds synchronisation, and on a busy
     # 2-core machine it made this loop 15-25 times slower (measured). One thread, then restore.
     threads = torch.get_num_threads()
@@ -54,7 +57,10 @@ def _samples(X, y, fn: str):
     checks.check_ndim(X, 2, "X", fn, N_("(N samples, features)"))
     y = checks.as_float_array(y, "y", fn)
     if y.shape != (X.shape[0],):
-        raise ValueError(_("{fn}: y must have shape ({shape},), one label per row of X, but has {shape2}.").format(fn=fn, shape=X.shape[0], shape2=y.shape))
+        raise ValueError(
+            _("{fn}: y must have shape ({shape},), one label per row of X, but has {shape2}.").format(
+                fn=fn, shape=X.shape[0], shape2=y.shape)
+        )
     checks.check_plus_minus_one(y, "y", fn)
     return X, y
 
@@ -99,12 +105,17 @@ def objective(X, y, w, b, lam) -> float:
     X, y = _samples(X, y, fn)
     w = checks.as_float_array(w, "w", fn)
     if w.shape != (X.shape[1],):
-        raise ValueError(_("{fn}: w must have shape ({shape},), one weight per column of X, but has {shape2}. "
-                "For a row of fit_linear_svms' W, pass W[k].").format(fn=fn, shape=X.shape[1], shape2=w.shape))  # fmt: skip
+        raise ValueError(
+            _("{fn}: w must have shape ({shape},), one weight per column of X, but has {shape2}. "
+              "For a row of fit_linear_svms' W, pass W[k].").format(
+                fn=fn, shape=X.shape[1], shape2=w.shape)
+        )
     b = checks.as_float_array(b, "b", fn)
     if b.size != 1:
-        raise ValueError(_("{fn}: b must be one number, but has shape {shape}. For fit_linear_svms' b, pass "
-                "b[k].").format(fn=fn, shape=b.shape))  # fmt: skip
+        raise ValueError(
+            _("{fn}: b must be one number, but has shape {shape}. For fit_linear_svms' b, pass "
+              "b[k].").format(fn=fn, shape=b.shape)
+        )
     b = float(b.reshape(-1)[0])
     lam = _strength(lam, fn)
     return float(np.maximum(0.0, 1.0 - y * (X @ w + b)).mean() + lam / 2 * (w @ w))
@@ -130,11 +141,15 @@ def sklearn_C(lam, n: int) -> float:
     fn = "sklearn_C"
     lam = _strength(lam, fn)
     if lam == 0:
-        raise ValueError(_("{fn}: lam must be > 0, but got 0: with no penalty, C = 1/(n lam) is infinite. Use a "
-                "small positive lam, such as 1e-6.").format(fn=fn))  # fmt: skip
+        raise ValueError(
+            _("{fn}: lam must be > 0, but got 0: with no penalty, C = 1/(n lam) is infinite. Use a "
+              "small positive lam, such as 1e-6.").format(fn=fn)
+        )
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(_("{fn}: n must be the number of training samples, a positive integer, but got {n!r}. "
-                "Pass len(y).").format(fn=fn, n=n))  # fmt: skip
+        raise ValueError(
+            _("{fn}: n must be the number of training samples, a positive integer, but got {n!r}. "
+              "Pass len(y).").format(fn=fn, n=n)
+        )
     return 1.0 / (int(n) * lam)
 
 
@@ -163,22 +178,32 @@ def dual_lower_bound(X, y, alpha_y, lam, atol: float = 1e-9) -> float:
     n = X.shape[0]
     alpha_y = checks.as_float_array(alpha_y, "alpha_y", fn)
     if alpha_y.shape != (n,):
-        raise ValueError(_("{fn}: alpha_y must have shape ({n},), alpha_i * y_i for every sample, but has "
-                "{shape}. From SVC: alpha_y = np.zeros(n); alpha_y[model.support_] = "
-                "model.dual_coef_[0].").format(fn=fn, n=n, shape=alpha_y.shape))  # fmt: skip
+        raise ValueError(
+            _("{fn}: alpha_y must have shape ({n},), alpha_i * y_i for every sample, but has "
+              "{shape}. From SVC: alpha_y = np.zeros(n); alpha_y[model.support_] = "
+              "model.dual_coef_[0].").format(fn=fn, n=n, shape=alpha_y.shape)
+        )
     lam = _strength(lam, fn)
     if lam == 0:
-        raise ValueError(_("{fn}: lam must be > 0, but got 0: the bound C = 1/(n lam) on alpha is then infinite "
-                "and the dual gives only J >= 0. Pass the lam the SVC was fitted for.").format(fn=fn))  # fmt: skip
+        raise ValueError(
+            _("{fn}: lam must be > 0, but got 0: the bound C = 1/(n lam) on alpha is then infinite "
+              "and the dual gives only J >= 0. Pass the lam the SVC was fitted for.").format(fn=fn)
+        )
     C = sklearn_C(lam, n)
     alpha = alpha_y * y
     if alpha.min() < -atol * C or alpha.max() > C * (1 + atol):
-        raise ValueError(_("{fn}: every alpha_i = alpha_y[i] * y[i] must lie in [0, C] with C = 1/(n lam) = "
-                "{C:g}, but they range over [{min:g}, {max:g}]. Fit SVC with C=sklearn_C(lam, n), "
-                "and pass alpha_i * y_i (SVC's dual_coef_), not alpha_i.").format(fn=fn, C=C, min=alpha.min(), max=alpha.max()))  # fmt: skip
+        raise ValueError(
+            _("{fn}: every alpha_i = alpha_y[i] * y[i] must lie in [0, C] with C = 1/(n lam) = "
+              "{C:g}, but they range over [{min:g}, {max:g}]. Fit SVC with C=sklearn_C(lam, n), "
+              "and pass alpha_i * y_i (SVC's dual_coef_), not alpha_i.").format(
+                fn=fn, C=C, min=alpha.min(), max=alpha.max())
+        )
     if abs(alpha_y.sum()) > atol * C * n:
-        raise ValueError(_("{fn}: sum_i alpha_i y_i must be 0 (the intercept is not penalised), but it is "
-                "{sum:g}. Pass the dual coefficients of a fitted SVC, which satisfy it.").format(fn=fn, sum=alpha_y.sum()))  # fmt: skip
+        raise ValueError(
+            _("{fn}: sum_i alpha_i y_i must be 0 (the intercept is not penalised), but it is "
+              "{sum:g}. Pass the dual coefficients of a fitted SVC, which satisfy it.").format(
+                fn=fn, sum=alpha_y.sum())
+        )
     v = alpha_y @ X
     return float(lam * (alpha.sum() - 0.5 * v @ v))
 
@@ -186,10 +211,14 @@ def dual_lower_bound(X, y, alpha_y, lam, atol: float = 1e-9) -> float:
 def _strength(lam, fn) -> float:
     lam = checks.as_float_array(lam, "lam", fn)
     if lam.shape not in ((), (1,)):
-        raise ValueError(_("{fn}: lam must be one number, but has shape {shape}. Pass one strength, e.g. "
-                "lams[k].").format(fn=fn, shape=lam.shape))  # fmt: skip
+        raise ValueError(
+            _("{fn}: lam must be one number, but has shape {shape}. Pass one strength, e.g. "
+              "lams[k].").format(fn=fn, shape=lam.shape)
+        )
     lam = float(lam.reshape(-1)[0])
     if lam < 0:
-        raise ValueError(_("{fn}: lam must be >= 0, but got {lam:g}. It weighs the penalty lam/2 |w|^2; use "
-                "e.g. 0.01.").format(fn=fn, lam=lam))  # fmt: skip
+        raise ValueError(
+            _("{fn}: lam must be >= 0, but got {lam:g}. It weighs the penalty lam/2 |w|^2; use "
+              "e.g. 0.01.").format(fn=fn, lam=lam)
+        )
     return lam

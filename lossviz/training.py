@@ -72,8 +72,8 @@ def accuracy(logits, target) -> float:
     if logits.ndim != 2 or target.shape != logits.shape[:1]:
         raise ValueError(
             _("accuracy: logits must have shape (N, C) and target shape (N,), got {shape} and "
-                "{shape2}. For one score per sample (binary), compare (score > 0) with the labels "
-                "instead.").format(shape=tuple(logits.shape), shape2=tuple(target.shape))
+              "{shape2}. For one score per sample (binary), compare (score > 0) with the labels "
+              "instead.").format(shape=tuple(logits.shape), shape2=tuple(target.shape))
         )
     return (logits.argmax(1) == target).float().mean().item()
 
@@ -235,15 +235,24 @@ def fit(model, loss_fn, train_loader, val_loader=None, optimizer=None, epochs: i
     - ``device`` defaults to CUDA when available; the model is moved there.
     """
     if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(_("fit: epochs must be a whole number >= 1, got {epochs!r}.").format(epochs=epochs))
+        raise ValueError(
+            _("fit: epochs must be a whole number >= 1, got {epochs!r}.").format(epochs=epochs)
+        )
     if patience is not None and (not isinstance(patience, int) or patience < 1):
-        raise ValueError(_("fit: patience must be a whole number >= 1 (or None), got {patience!r}.").format(patience=patience))
+        raise ValueError(
+            _("fit: patience must be a whole number >= 1 (or None), got {patience!r}.").format(
+                patience=patience)
+        )
     if patience is not None and val_loader is None:
-        raise ValueError(_("fit: early stopping watches the validation loss: give val_loader, or set "
-                "patience=None."))
+        raise ValueError(
+            _("fit: early stopping watches the validation loss: give val_loader, or set "
+              "patience=None.")
+        )
     if metric is not None and not callable(metric):
-        raise ValueError(_("fit: metric must be a function metric(output, target) -> float, such as "
-                "training.accuracy; got {metric!r}.").format(metric=metric))  # fmt: skip
+        raise ValueError(
+            _("fit: metric must be a function metric(output, target) -> float, such as "
+              "training.accuracy; got {metric!r}.").format(metric=metric)
+        )
     device = torch.device(device) if device is not None else default_device()
     model.to(device)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -297,7 +306,10 @@ def trajectory(x, y, optimizer: str = "SGD", lr: float = 0.01, steps: int = 100,
     if the parameters leave ``[-limit, limit]`` (divergence).
     """
     if optimizer not in OPTIMIZERS:
-        raise ValueError(_("trajectory: unknown optimizer {optimizer!r}; choose from {OPTIMIZERS}.").format(optimizer=optimizer, OPTIMIZERS=list(OPTIMIZERS)))
+        raise ValueError(
+            _("trajectory: unknown optimizer {optimizer!r}; choose from {OPTIMIZERS}.").format(
+                optimizer=optimizer, OPTIMIZERS=list(OPTIMIZERS))
+        )
     xt = torch.as_tensor(x, dtype=torch.float64)
     yt = torch.as_tensor(y, dtype=torch.float64)
     params = torch.tensor(start, dtype=torch.float64, requires_grad=True)
@@ -370,15 +382,26 @@ def lr_range_test(model, loss_fn, loader, optimizer, start_lr: float = 1e-5, end
     """
     for name, value in (("start_lr", start_lr), ("end_lr", end_lr), ("diverge", diverge)):
         if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise ValueError(_("lr_range_test: {name} must be a positive number, got {value!r}.").format(name=name, value=value))
+            raise ValueError(
+                _("lr_range_test: {name} must be a positive number, got {value!r}.").format(
+                    name=name, value=value)
+            )
     if not end_lr > start_lr:
-        raise ValueError(_("lr_range_test: end_lr ({end_lr!r}) must be larger than start_lr ({start_lr!r}); the "
-                "test increases the rate, typically from 1e-5 or 1e-7 up to 10.").format(end_lr=end_lr, start_lr=start_lr))  # fmt: skip
+        raise ValueError(
+            _("lr_range_test: end_lr ({end_lr!r}) must be larger than start_lr ({start_lr!r}); the "
+              "test increases the rate, typically from 1e-5 or 1e-7 up to 10.").format(
+                end_lr=end_lr, start_lr=start_lr)
+        )
     if not isinstance(steps, int) or steps < 2:
-        raise ValueError(_("lr_range_test: steps must be a whole number >= 2, got {steps!r}; a few hundred is "
-                "usual.").format(steps=steps))  # fmt: skip
+        raise ValueError(
+            _("lr_range_test: steps must be a whole number >= 2, got {steps!r}; a few hundred is "
+              "usual.").format(steps=steps)
+        )
     if not isinstance(beta, (int, float)) or not 0 <= beta < 1:
-        raise ValueError(_("lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.").format(beta=beta))
+        raise ValueError(
+            _("lr_range_test: beta must be a number in [0, 1) (0: no smoothing), got {beta!r}.").format(
+                beta=beta)
+        )
     device = device or next(model.parameters()).device
     saved_model, saved_opt = copy.deepcopy(model.state_dict()), copy.deepcopy(optimizer.state_dict())
     saved_modes = [(module, module.training) for module in model.modules()]
@@ -409,7 +432,9 @@ def _range_test_steps(model, loss_fn, loader, optimizer, start_lr, end_lr, steps
             try:
                 xb, yb = next(batches)
             except StopIteration:
-                raise ValueError(_("lr_range_test: the loader yielded no batches; is its data set empty?")) from None
+                raise ValueError(
+                    _("lr_range_test: the loader yielded no batches; is its data set empty?")
+                ) from None
         for group in optimizer.param_groups:
             group["lr"] = lr
         xb, yb = xb.to(device), yb.to(device)

@@ -163,9 +163,13 @@ class GradientFlowExplorer(Explorer):
         from torch import nn
 
         if activation not in self.ACTIVATIONS or init not in self.INITS:
-            raise ValueError(_("GradientFlowExplorer.gradient_norms: got activation={activation!r}, "
-                    "init={init!r}; choose the activation from {ACTIVATIONS} and the init from "
-                    "{INITS}.").format(activation=activation, init=init, ACTIVATIONS=list(self.ACTIVATIONS), INITS=list(self.INITS)))
+            raise ValueError(
+                _("GradientFlowExplorer.gradient_norms: got activation={activation!r}, "
+                  "init={init!r}; choose the activation from {ACTIVATIONS} and the init from "
+                  "{INITS}.").format(
+                    activation=activation, init=init, ACTIVATIONS=list(self.ACTIVATIONS),
+                    INITS=list(self.INITS))
+            )
         # The weights from another stream than the inputs (seeded with seed): the same stream twice
         # would make the first layer's weights copies of the inputs' numbers, correlated with them.
         torch.manual_seed(self.seed + 1)
