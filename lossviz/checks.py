@@ -143,7 +143,7 @@ def check_probabilities(arr: np.ndarray, name: str, fn: str, hint: str = "") -> 
             _("{fn}: {name} must be probabilities in [0, 1], but its values run from {lo:g} to "
               "{hi:g}. {hint}").format(
                 fn=fn, name=name, lo=lo, hi=hi,
-                hint=hint or _("Pass it through a sigmoid first, or use the with-logits version."))
+                hint=_(hint) if hint else _("Pass it through a sigmoid first, or use the with-logits version."))
         )
 
 

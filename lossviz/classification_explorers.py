@@ -199,7 +199,7 @@ class LogisticExplorer(Explorer):
                 _("{fn}: y must have shape ({shape},), one label per row of X.").format(
                     fn=fn, shape=self.X.shape[0])
             )
-        checks.check_probabilities(self.y, "y", fn, "Labels for logistic regression are 0 or 1.")
+        checks.check_probabilities(self.y, "y", fn, N_("Labels for logistic regression are 0 or 1."))
         self.w_values = np.linspace(*w_range, grid)
         self.surface = surfaces.loss_surface(losses.binary_cross_entropy_with_logits, self.X, self.y,
                                              self.w_values, self.w_values)  # fmt: skip

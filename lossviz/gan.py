@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, losses
-from .i18n import _
+from .i18n import N_, _
 
 
 def _a(logit, fn):
@@ -142,7 +142,7 @@ def value_function(d, x, p_data, p_g) -> float:
     x, p_data, p_g = _grid_and_densities(x, p_data, p_g, ("p_data", "p_g"), fn)
     d = checks.as_float_array(d, "d", fn)
     checks.check_same_shape(d, x, ("d", "x"), fn)
-    checks.check_probabilities(d, "d", fn, "D(x) is a probability: pass torch.sigmoid of the logit.")
+    checks.check_probabilities(d, "d", fn, N_("D(x) is a probability: pass torch.sigmoid of the logit."))
     return _trapezoid(_xlogy(p_data, d) + _xlogy(p_g, 1.0 - d), x)
 
 

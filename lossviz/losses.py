@@ -193,7 +193,7 @@ def _cross_entropy_inputs(logits, target, label_smoothing, reduction, fn):
     if t_raw.ndim == 2:  # probabilities, one row per sample
         t = checks.as_float_array(t_raw, "target", fn)
         checks.check_same_shape(z, t, ("logits", "target"), fn)
-        checks.check_probabilities(t, "target", fn, "Class probabilities cannot be negative or exceed 1.")
+        checks.check_probabilities(t, "target", fn, N_("Class probabilities cannot be negative or exceed 1."))
         checks.check_rows_sum_to_one(t, "target", fn)
     else:
         idx = checks.as_index_array(t_raw, "target", fn)
@@ -236,10 +236,10 @@ def cross_entropy_grad(logits, target, label_smoothing: float = 0.0, reduction: 
 def _bce_inputs(prob, target, reduction, fn):
     p, t = _pair(prob, target, ("prob", "target"), fn, reduction)
     checks.check_probabilities(
-        p, "prob", fn, "These look like logits: use binary_cross_entropy_with_logits, "
-        "or apply a sigmoid first."
+        p, "prob", fn, N_("These look like logits: use binary_cross_entropy_with_logits, "
+        "or apply a sigmoid first.")
     )
-    checks.check_probabilities(t, "target", fn, "Binary targets are 0 or 1 (or a soft label between).")
+    checks.check_probabilities(t, "target", fn, N_("Binary targets are 0 or 1 (or a soft label between)."))
     return p, t
 
 
@@ -284,7 +284,7 @@ def binary_cross_entropy_with_logits(logit, target, reduction: str = "mean"):
     """
     fn = "binary_cross_entropy_with_logits"
     z, t = _pair(logit, target, ("logit", "target"), fn, reduction)
-    checks.check_probabilities(t, "target", fn, "Binary targets are 0 or 1 (or a soft label between).")
+    checks.check_probabilities(t, "target", fn, N_("Binary targets are 0 or 1 (or a soft label between)."))
     return _reduce(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))), reduction)
 
 
@@ -292,7 +292,7 @@ def binary_cross_entropy_with_logits_grad(logit, target, reduction: str = "mean"
     """``dL/dz = (sigmoid(z) - y) / n``."""
     fn = "binary_cross_entropy_with_logits_grad"
     z, t = _pair(logit, target, ("logit", "target"), fn, reduction)
-    checks.check_probabilities(t, "target", fn, "Binary targets are 0 or 1 (or a soft label between).")
+    checks.check_probabilities(t, "target", fn, N_("Binary targets are 0 or 1 (or a soft label between)."))
     return (sigmoid(z) - t) * _grad_scale(reduction, z.size)
 
 

@@ -80,6 +80,11 @@ def test_the_python_placeholders_are_checked_by_the_test_above():
     assert fields("{fn}: 第 {value!r} 个") != fields("{fn}: {value} 个")
 
 
+# function name: (position, keyword) of the argument that becomes part of its message
+MESSAGE_ARGUMENTS = {"check_probabilities": (3, "hint"), "check_ndim": (4, "meaning"),
+                     "_check_choice": (4, "hint"), "_check_number": (6, "fix")}  # fmt: skip
+
+
 def _message_calls(path: Path) -> tuple[list[int], list[tuple]]:
     """Lines where a ValueError is raised with an unmarked message, and functions that both bind
     ``_`` (a throwaway variable) and call ``_()``, which would make ``_`` local and break it."""
@@ -95,6 +100,16 @@ def _message_calls(path: Path) -> tuple[list[int], list[tuple]]:
                 and isinstance(arg.func.value, ast.Name))  # fmt: skip
             if not marked and not chosen:
                 unmarked.append(node.lineno)
+    # Helpers that put a sentence of the caller's into their message: that sentence must be marked too.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in MESSAGE_ARGUMENTS:
+                index, keyword = MESSAGE_ARGUMENTS[name]
+                args = node.args[index:index + 1] + [k.value for k in node.keywords if k.arg == keyword]
+                if any(isinstance(a, ast.JoinedStr) or (isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value)
+                       for a in args):  # fmt: skip
+                    unmarked.append(node.lineno)
     clashes = []
     for fn in ast.walk(tree):
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -174,9 +189,10 @@ def test_the_compiled_catalogue_ships_with_the_package():
 def test_the_marking_check_catches_an_unmarked_message(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text('from .i18n import _\n\ndef f(x):\n    for _ in range(2):\n        pass\n    raise ValueError(_("ok"))\n\n'
-                   'def g(x):\n    raise ValueError(f"f: x is {x}")\n')
+                   'def g(x):\n    raise ValueError(f"f: x is {x}")\n\n'
+                   'def h(p):\n    checks.check_probabilities(p, "p", "h", "Apply a sigmoid.")\n')
     unmarked, clashes = _message_calls(bad)
-    assert unmarked == [9] and clashes == [("f", 4)]
+    assert unmarked == [9, 12] and clashes == [("f", 4)]
 
 
 def test_the_chooser_keeps_its_fields_english_and_says_them_in_chinese():
