@@ -33,8 +33,8 @@ def fgsm(model, loss_fn, x, y, eps: float):
     eps = checks.check_in_range(eps, "eps", "fgsm", 0.0, np.inf)
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise ValueError(
-            _("fgsm: x must be a floating-point torch tensor, got {name__}. Use torch.tensor(x, "
-              "dtype=torch.float32).").format(name__=type(x).__name__)
+            _("fgsm: x must be a floating-point torch tensor, got {type}. Use torch.tensor(x, "
+              "dtype=torch.float32).").format(type=type(x).__name__)
         )
     x = x.detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(loss_fn(model(x), y), x)

@@ -93,7 +93,7 @@ def _call(step, state, tokens, fn: str):
     if not (isinstance(out, tuple) and len(out) == 2):
         raise ValueError(
             _("{fn}: step(state, tokens) must return a pair (log_probs, new_state), but it "
-              "returned {name__}.").format(fn=fn, name__=type(out).__name__)
+              "returned {type}.").format(fn=fn, type=type(out).__name__)
         )
     log_probs = checks.as_float_array(out[0], "the log_probs that step returned", fn, allow_nonfinite=True)
     if log_probs.ndim != 2 or log_probs.shape[0] != len(tokens):

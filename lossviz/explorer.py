@@ -224,22 +224,22 @@ class Explorer:
         for name, value in values.items():
             if name not in self.controls:
                 raise ValueError(
-                    _("{name__}.set: there is no control {name!r}; the controls are {controls}.").format(
-                        name__=type(self).__name__, name=name, controls=sorted(self.controls))
+                    _("{explorer}.set: there is no control {name!r}; the controls are {controls}.").format(
+                        explorer=type(self).__name__, name=name, controls=sorted(self.controls))
                 )
             control = self.controls[name]
             if isinstance(control, W.FloatSlider) and not control.min <= value <= control.max:
                 raise ValueError(
-                    _("{name__}.set: {name} = {value} is outside the slider's range [{min:g}, "
+                    _("{explorer}.set: {name} = {value} is outside the slider's range [{min:g}, "
                       "{max:g}].").format(
-                        name__=type(self).__name__, name=name, value=value, min=control.min,
+                        explorer=type(self).__name__, name=name, value=value, min=control.min,
                         max=control.max)
                 )
             choices = getattr(control, "_options_values", None)  # Dropdown, SelectionSlider
             if choices is not None and value not in choices:
                 raise ValueError(
-                    _("{name__}.set: {name} = {value!r} is not one of the choices {choices}.").format(
-                        name__=type(self).__name__, name=name, value=value, choices=list(choices))
+                    _("{explorer}.set: {name} = {value!r} is not one of the choices {choices}.").format(
+                        explorer=type(self).__name__, name=name, value=value, choices=list(choices))
                 )
         self._holding = True
         try:

@@ -184,7 +184,7 @@ def clip_grad_norm(grads, max_norm: float) -> tuple[list[np.ndarray], float]:
     if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
         raise ValueError(
             _("clip_grad_norm: grads must be a non-empty list of arrays (one per parameter), got "
-                "{name__}. For a single array g, pass [g].").format(name__=type(grads).__name__)
+                "{type}. For a single array g, pass [g].").format(type=type(grads).__name__)
         )
     arrays = [as_float_array(g, f"grads[{i}]", "clip_grad_norm") for i, g in enumerate(grads)]
     norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
